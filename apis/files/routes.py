@@ -1,0 +1,5 @@
+from ninja import Router
+
+
+def create_router(impl: object) -> Router:
+    return Router(tags=["Files"])

@@ -1,0 +1,1 @@
+"""The inspect API: the routes of every mounted API, health and version."""

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what is needed and runs the whole test suite: once on the embedded defaults (SQLite and
+# the filesystem broker), then again on PostgreSQL and Redis when they answer on 127.0.0.1.
+source "$(dirname "$0")/env.sh"
+ensure_venv requirements-dev.txt
+
+"$VENV/bin/ruff" check .
+echo "== test suite: SQLite + embedded broker"
+env -u DATABASE_URL -u CELERY_BROKER_URL -u CACHE_URL "$VENV/bin/pytest" "$@"
+
+reachable() { "$VENV/bin/python" -c "import socket,sys; socket.create_connection(('127.0.0.1', $1), 2)" 2>/dev/null; }
+if reachable 5432 && reachable 6379; then
+    echo "== test suite: PostgreSQL + Redis"
+    DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
+    CELERY_BROKER_URL=${TEST_BROKER_URL:-redis://127.0.0.1:6379/0} \
+    CACHE_URL=${TEST_CACHE_URL:-redis://127.0.0.1:6379/1} \
+        "$VENV/bin/pytest" "$@"
+else
+    echo "== PostgreSQL or Redis not reachable on 127.0.0.1: production-like run skipped"
+fi
