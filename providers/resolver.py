@@ -143,16 +143,17 @@ def dependency_order(handles: list[ProviderHandle]) -> list[ProviderHandle]:
     for handle in handles:
         assert handle.spec is not None
         needs = graph.setdefault(handle.api, set())
+        missing = []
         for dep in handle.spec.api_dependencies:
             backing = ROUTING_TABLE_APIS.get(dep, dep)
             if backing not in provided:
-                handle.error = (
-                    f"Provider '{handle.provider_id}' needs the '{dep}' API, but no enabled provider serves "
-                    f"'{backing}'."
-                )
-                continue
-            if backing != handle.api:
+                missing.append(dep if backing == dep else f"{dep} (served by {backing} providers)")
+            elif backing != handle.api:
                 needs.add(backing)
+        if missing:
+            handle.error = (
+                f"Provider '{handle.provider_id}' needs APIs that no enabled provider serves: {', '.join(missing)}."
+            )
         for dep in handle.spec.optional_api_dependencies:
             backing = ROUTING_TABLE_APIS.get(dep, dep)
             if backing in provided and backing != handle.api:
@@ -251,7 +252,7 @@ async def aget_stack() -> ProviderStack:
     current = _current
     if current is not None and current.version == await RegistryState.acurrent_version():
         return current
-    return await sync_to_async(get_stack, thread_sensitive=False)()
+    return await sync_to_async(get_stack)()
 
 
 def reset() -> None:

@@ -118,13 +118,16 @@ def error_response(api: NinjaAPI, request: HttpRequest, error: StackError) -> Ht
 
 
 def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
-    # ninja prefixes the location with the parameter source and the argument name.
+    """The dotted request field of a ninja error location.
+
+    ninja prefixes the location with the parameter source ("body", "query", "path"...), and for
+    bodies also with the handler's argument name.
+    """
     parts = [str(part) for part in loc]
-    if parts and parts[0] in {"body", "query", "path", "form", "file", "header", "cookie"}:
-        source, rest = parts[0], parts[1:]
-        if source in {"body", "form", "file"} and rest and rest[0] in {"request", "body", "payload"}:
-            rest = rest[1:]
-        parts = rest if source != "body" else ["body", *rest] if not rest else rest
+    if parts[:1] == ["body"]:
+        parts = parts[2:]
+    elif parts[:1] and parts[0] in {"query", "path", "form", "file", "header", "cookie"}:
+        parts = parts[1:]
     return ".".join(parts)
 
 
@@ -132,14 +135,10 @@ def validation_error_to_stack(exc: ValidationError) -> BadRequestError:
     first = exc.errors[0] if exc.errors else {"loc": (), "msg": "Invalid request."}
     field = _field_path(first.get("loc", ()))
     message = first.get("msg", "Invalid value")
-    if field:
-        text = f"Invalid value for '{field}': {message}"
-    else:
-        text = f"Invalid request: {message}"
-    if len(exc.errors) > 1:
-        others = ", ".join(sorted({_field_path(e.get("loc", ())) or "request" for e in exc.errors[1:]} - {field}))
-        if others:
-            text += f" (also invalid: {others})"
+    text = f"Invalid value for '{field}': {message}" if field else f"Invalid request: {message}"
+    others = sorted({_field_path(error.get("loc", ())) or "request" for error in exc.errors[1:]} - {field})
+    if others:
+        text += f" (also invalid: {', '.join(others)})"
     return BadRequestError(text, code="invalid_value" if field else "invalid_request", param=field or None)
 
 

@@ -16,3 +16,18 @@ def fresh_stack(settings):
     resolver.reset()
     yield
     resolver.reset()
+
+
+@pytest.fixture
+def stack_config(settings, tmp_path):
+    """Make `text` the process's distribution config (STACK_CONFIG), as a server would be started with."""
+    from providers import resolver
+
+    def use(text: str) -> Path:
+        path = tmp_path / "stack-config.yaml"
+        path.write_text(text)
+        settings.STACK_CONFIG = path
+        resolver.reset()
+        return path
+
+    return use

@@ -1,6 +1,7 @@
 """Writes to the provider registry: registrations, and applying the distribution config."""
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +14,7 @@ from apis.providers.models import ProviderRegistration, RegistryState
 from providers.distribution import DistributionConfig, ProviderEntry, load_distribution
 from providers.registry import resolve_spec
 from providers.resolver import validate_config
-from providers.secrets import decrypt_config, encrypt_config
+from providers.secrets import decrypt_config, encrypt_config, is_encrypted, secret_fields
 from providers.spec import ProviderSpec
 
 logger = logging.getLogger(__name__)
@@ -53,12 +54,9 @@ def registration_config_for_storage(
     config_class = import_string(spec.config_class)
     merged = dict(config)
     if previous:
-        for name, value in previous.items():
-            if name in merged and merged[name] in ("", None) and value:
-                from providers.secrets import secret_fields
-
-                if name in secret_fields(config_class):
-                    merged[name] = value
+        for name in secret_fields(config_class):
+            if merged.get(name) in ("", None) and previous.get(name):
+                merged[name] = previous[name]
     validate_config(spec, decrypt_config(config_class, merged))
     return encrypt_config(config_class, merged)
 
@@ -199,14 +197,28 @@ def forget_applied_config() -> None:
     _applied_digest = None
 
 
+def _exported_config(row: ProviderRegistration) -> dict[str, Any]:
+    """The row's config with each secret replaced by an `${env.NAME}` reference: secrets never leave the database."""
+    try:
+        config_class = import_string(resolve_spec(row.api, row.provider_type, row.module).config_class)
+        names = secret_fields(config_class)
+    except Exception:  # unresolvable registration: hide every encrypted value
+        names = {key for key, value in row.config.items() if is_encrypted(value)}
+    prefix = re.sub(r"[^A-Z0-9]+", "_", row.provider_id.upper()).strip("_")
+    return {
+        key: (f"${{env.{prefix}_{key.upper()}}}" if key in names and value else value)
+        for key, value in row.config.items()
+    }
+
+
 def stack_config_export() -> str:
-    """The current registrations and resources as distribution YAML (secrets stay encrypted)."""
+    """The current registrations and resources as distribution YAML; secrets become `${env...}` references."""
     providers: dict[str, list[dict[str, Any]]] = {}
     for row in ProviderRegistration.objects.filter(enabled=True).order_by("api", "provider_id"):
         entry: dict[str, Any] = {"provider_id": row.provider_id, "provider_type": row.provider_type}
         if row.module:
             entry["module"] = row.module
-        entry["config"] = row.config
+        entry["config"] = _exported_config(row)
         providers.setdefault(row.api, []).append(entry)
     resources = {key: import_string(path)() for key, path in RESOURCE_EXPORTERS.items()}
     document = {

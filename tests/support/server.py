@@ -90,6 +90,8 @@ class StackServer:
             "STACK_CONFIG": str(config),
             "STACK_PORT": str(self.port),
             "PYTHONUNBUFFERED": "1",
+            # The example external providers are installed for the server as an operator would.
+            "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests" / "external")]),
             **_isolated_services(self.database_name),
             **(extra_env or {}),
         }

@@ -1,0 +1,1 @@
+"""Two providers whose APIs depend on each other: the resolver must report the cycle."""

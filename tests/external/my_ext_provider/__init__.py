@@ -1,0 +1,1 @@
+"""An example external inference provider, shipped as its own package."""
