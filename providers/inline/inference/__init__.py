@@ -1,0 +1,1 @@
+"""Inference providers that run inside the server process (no external model service)."""
