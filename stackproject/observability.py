@@ -37,6 +37,7 @@ UPSTREAM_LATENCY = Histogram(
 UPSTREAM_ERRORS = Counter(
     "stack_upstream_errors_total", "Failed upstream requests, by kind.", ["provider_id", "operation", "kind"]
 )
+QUOTA_HITS = Counter("stack_quota_hits_total", "Requests refused by a quota.", ["subject"])
 BATCH_LINES = Counter("stack_batch_lines_total", "Batch request lines processed.", ["endpoint", "outcome"])
 
 

@@ -95,12 +95,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "stackproject.apps.StackProjectConfig",
+    "apis.access",
     *STACK_API_APPS,
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "stackproject.observability.RequestIdMiddleware",
+    "apis.access.middleware.AccessMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "stackproject.middleware.ApiErrorBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -10,12 +10,15 @@ CONFIGS = Path(__file__).parent / "configs"
 @pytest.fixture(autouse=True)
 def fresh_stack(settings):
     """Point STACK_CONFIG at an empty distribution and drop cached providers around each test."""
+    from apis.access.services import forget_policy
     from providers import resolver
 
     settings.STACK_CONFIG = CONFIGS / "empty.yaml"
     resolver.reset()
+    forget_policy()
     yield
     resolver.reset()
+    forget_policy()
 
 
 @pytest.fixture

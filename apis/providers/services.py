@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from apis.access.services import access_policy_apply_config
 from apis.providers.models import ProviderRegistration, RegistryState
 from providers.distribution import DistributionConfig, ProviderEntry, load_distribution
 from providers.registry import resolve_spec
@@ -164,6 +165,11 @@ def stack_config_apply(*, config: DistributionConfig, force: bool = False) -> Ap
         )
         result.disabled = list(stale.values_list("provider_id", flat=True))
         stale.update(enabled=False)
+        if access_policy_apply_config(
+            rules=config.server.get("auth", {}).get("access_policy") or [],
+            route_rules=config.server.get("auth", {}).get("route_policy") or [],
+        ):
+            result.resources_changed += 1
         for key, entries in config.registered_resources.items():
             applier = RESOURCE_APPLIERS.get(key)
             if applier is None:

@@ -1,0 +1,163 @@
+"""Writes and lookups of access control: API keys, the access policy, quotas."""
+
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from apis.access.identity import ATTRIBUTE_KINDS, User
+from apis.access.models import AccessPolicy, ApiKey
+from apis.access.policy import AccessRule, PolicyError, RouteRule, parse_route_rules, parse_rules
+from apis.providers.models import RegistryState
+
+KEY_PREFIX = "sk-stack-"
+
+
+def hash_key(key: str) -> str:
+    # API keys are long random strings, so a fast unsalted hash is safe and allows lookup by hash.
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def normalize_attributes(attributes: dict[str, Any]) -> dict[str, list[str]]:
+    """Attributes as lists of strings by kind; unknown kinds are refused."""
+    normalized: dict[str, list[str]] = {}
+    for kind, values in attributes.items():
+        if kind not in ATTRIBUTE_KINDS:
+            raise ValueError(f"Unknown attribute '{kind}': use one of {', '.join(ATTRIBUTE_KINDS)}.")
+        items = [values] if isinstance(values, str) else list(values)
+        if not all(isinstance(item, str) and item for item in items):
+            raise ValueError(f"Attribute '{kind}' must be a list of non-empty strings.")
+        normalized[kind] = items
+    return normalized
+
+
+@dataclass(frozen=True)
+class CreatedKey:
+    api_key: ApiKey
+    key: str
+
+
+@transaction.atomic
+def api_key_create(
+    *, principal: str, attributes: dict[str, Any] | None = None, description: str = "",
+    requests_per_minute: int | None = None, requests_per_day: int | None = None,
+) -> CreatedKey:
+    """Create a key; the plain key is returned here only, never stored."""
+    if not principal:
+        raise ValueError("A key needs a principal.")
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    row = ApiKey.objects.create(
+        principal=principal,
+        attributes=normalize_attributes(attributes or {}),
+        key_prefix=key[: len(KEY_PREFIX) + 6],
+        key_hash=hash_key(key),
+        description=description,
+        requests_per_minute=requests_per_minute,
+        requests_per_day=requests_per_day,
+    )
+    return CreatedKey(api_key=row, key=key)
+
+
+def api_key_lookup(key: str) -> ApiKey | None:
+    return ApiKey.objects.filter(key_hash=hash_key(key), revoked=False).first()
+
+
+def user_of_key(row: ApiKey) -> User:
+    return User(principal=row.principal, attributes=row.attributes or {})
+
+
+@dataclass(frozen=True)
+class Policy:
+    rules: tuple[AccessRule, ...]
+    route_rules: tuple[RouteRule, ...]
+
+
+_policy_cache: tuple[int, Policy] | None = None
+
+
+def current_policy() -> Policy:
+    """The access and route rules in force, re-read when the registry version moves."""
+    global _policy_cache
+    version = RegistryState.current_version()
+    if _policy_cache is not None and _policy_cache[0] == version:
+        return _policy_cache[1]
+    row = AccessPolicy.objects.filter(pk=AccessPolicy.SINGLETON_ID).first()
+    policy = Policy(
+        rules=parse_rules(row.rules) if row else (),
+        route_rules=parse_route_rules(row.route_rules) if row else (),
+    )
+    _policy_cache = (version, policy)
+    return policy
+
+
+def forget_policy() -> None:
+    global _policy_cache
+    _policy_cache = None
+
+
+@transaction.atomic
+def access_policy_save(*, rules: list[Any], route_rules: list[Any], source: str = AccessPolicy.Source.ADMIN) -> None:
+    """Validate and store the policy (PolicyError names the bad rule); every process picks it up."""
+    parse_rules(rules)
+    parse_route_rules(route_rules)
+    AccessPolicy.objects.update_or_create(
+        pk=AccessPolicy.SINGLETON_ID, defaults={"rules": rules, "route_rules": route_rules, "source": source}
+    )
+    RegistryState.bump()
+
+
+def access_policy_apply_config(*, rules: list[Any], route_rules: list[Any]) -> bool:
+    """Seed the policy from the config, unless ops edited it in the admin. True when it changed."""
+    row = AccessPolicy.objects.filter(pk=AccessPolicy.SINGLETON_ID).first()
+    if row is not None and (row.source == AccessPolicy.Source.ADMIN or (row.rules, row.route_rules) == (
+        rules, route_rules
+    )):
+        return False
+    if row is None and not rules and not route_rules:
+        return False
+    access_policy_save(rules=rules, route_rules=route_rules, source=AccessPolicy.Source.CONFIG)
+    return True
+
+
+@dataclass(frozen=True)
+class QuotaVerdict:
+    allowed: bool
+    retry_after: int = 0
+    limit: str = ""
+
+
+def quota_consume(*, subject: str, per_minute: int | None, per_day: int | None) -> QuotaVerdict:
+    """Count one request for `subject` in the shared cache; refuse it past a limit."""
+    now = time.time()
+    windows = [(per_minute, 60, "minute"), (per_day, 86400, "day")]
+    for limit, seconds, name in windows:
+        if not limit:
+            continue
+        window = int(now // seconds)
+        key = f"quota:{subject}:{name}:{window}"
+        cache.add(key, 0, timeout=seconds + 5)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=seconds + 5)
+            count = 1
+        if count > limit:
+            retry_after = max(1, int((window + 1) * seconds - now) + 1)
+            return QuotaVerdict(False, retry_after, f"{limit} requests per {name}")
+    return QuotaVerdict(True)
+
+
+def quota_record_hit(*, api_key_id: int) -> None:
+    ApiKey.objects.filter(pk=api_key_id).update(quota_hits=F("quota_hits") + 1, last_quota_hit_at=timezone.now())
+
+
+__all__ = [
+    "CreatedKey", "Policy", "PolicyError", "QuotaVerdict", "access_policy_apply_config", "access_policy_save",
+    "api_key_create", "api_key_lookup", "current_policy", "quota_consume", "quota_record_hit",
+]
