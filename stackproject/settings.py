@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -196,6 +197,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = None
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_TEMP_DIR = None
 STACK_FILES_MAX_BYTES = env_int("STACK_FILES_MAX_BYTES", 512 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    # Stops an upload with 413 as soon as it passes STACK_FILES_MAX_BYTES.
+    "apis.files.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Celery. The embedded default is kombu's filesystem transport in the state directory, which the
 # web process and the workers share with no server running.
@@ -221,6 +228,44 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+
+# Queues: "celery" (the default), "batches.control" (validate, finalize), "batches.chunks" (the requests
+# of a batch, chunk by chunk) and "maintenance" (expiry and stall recovery). A plain `celery worker`
+# consumes all of them; production can give chunks workers of their own with `-Q batches.chunks`.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue(name) for name in ("celery", "batches.control", "batches.chunks", "maintenance")]
+CELERY_TASK_ROUTES = {
+    "batches.validate": {"queue": "batches.control"},
+    "batches.finalize": {"queue": "batches.control"},
+    "batches.process_chunk": {"queue": "batches.chunks"},
+    "batches.recover": {"queue": "maintenance"},
+    "files.expire": {"queue": "maintenance"},
+}
+# How often the maintenance sweep runs (with `celery worker --beat` or `celery beat`); it also runs when a
+# worker starts. It re-sends chunks whose worker died, restarts stalled stages and expires batches.
+STACK_MAINTENANCE_INTERVAL = float(os.environ.get("STACK_MAINTENANCE_INTERVAL") or 15)
+CELERY_BEAT_SCHEDULE["batches-recover"] = {"task": "batches.recover", "schedule": STACK_MAINTENANCE_INTERVAL}
+CELERY_BEAT_SCHEDULE["files-expire"] = {"task": "files.expire", "schedule": 300.0}
+
+# The batch engine (see apis.batches.conf for what each one means).
+STACK_BATCH_CHUNK_SIZE = env_int("STACK_BATCH_CHUNK_SIZE", 250)
+STACK_BATCH_CONCURRENCY = env_int("STACK_BATCH_CONCURRENCY", 32)
+STACK_BATCH_CHUNK_CONCURRENCY = env_int("STACK_BATCH_CHUNK_CONCURRENCY", 16)
+STACK_BATCH_PROVIDER_CONCURRENCY = env_int("STACK_BATCH_PROVIDER_CONCURRENCY", 64)
+# "provider_id=limit,provider_id=limit": bounds for particular providers.
+STACK_BATCH_PROVIDER_LIMITS = {
+    key.strip(): int(value)
+    for key, _, value in (item.partition("=") for item in env_list("STACK_BATCH_PROVIDER_LIMITS", []))
+}
+STACK_BATCH_MAX_LINES = env_int("STACK_BATCH_MAX_LINES", 50_000)
+STACK_BATCH_MAX_ERRORS = env_int("STACK_BATCH_MAX_ERRORS", 1000)
+STACK_BATCH_LEASE_SECONDS = float(os.environ.get("STACK_BATCH_LEASE_SECONDS") or 60)
+STACK_BATCH_FLUSH_SECONDS = float(os.environ.get("STACK_BATCH_FLUSH_SECONDS") or 0.5)
+STACK_BATCH_REQUEUE_SECONDS = float(os.environ.get("STACK_BATCH_REQUEUE_SECONDS") or 120)
+STACK_BATCH_LANE_SECONDS = float(os.environ.get("STACK_BATCH_LANE_SECONDS") or 300)
+STACK_BATCH_MAX_ATTEMPTS = env_int("STACK_BATCH_MAX_ATTEMPTS", 5)
+STACK_BATCH_REQUEST_RETRIES = env_int("STACK_BATCH_REQUEST_RETRIES", 3)
+STACK_BATCH_RETRY_BACKOFF_SECONDS = float(os.environ.get("STACK_BATCH_RETRY_BACKOFF_SECONDS") or 1.0)
 
 # Logs: JSON lines (the default when DEBUG is off) or plain text; every record carries the request id.
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

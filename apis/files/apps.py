@@ -1,3 +1,5 @@
+"""The Files API: uploaded files, bytes in Django's storage and metadata in the ORM."""
+
 from apis.common.apps import StackApiConfig
 
 
@@ -10,4 +12,4 @@ class FilesConfig(StackApiConfig):
     api_level = "v1"
     openai_compat = True
     provider_apis = ("files",)
-    impl_class = None
+    impl_class = "apis.files.routing.FilesRouter"
