@@ -1,3 +1,5 @@
+"""The Batches API: OpenAI's Batch contract, processed by Celery workers."""
+
 from apis.common.apps import StackApiConfig
 
 
@@ -10,4 +12,4 @@ class BatchesConfig(StackApiConfig):
     api_level = "v1"
     openai_compat = True
     provider_apis = ("batches",)
-    impl_class = None
+    impl_class = "apis.batches.routing.BatchesRouter"

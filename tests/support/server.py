@@ -131,9 +131,11 @@ class StackServer:
         wait_for_http(f"{self.url}/v1/health", process=self.web)
         return self
 
-    def start_worker(self, concurrency: int = 2, name: str | None = None) -> subprocess.Popen:
+    def start_worker(self, concurrency: int = 2, name: str | None = None, beat: bool = False) -> subprocess.Popen:
+        """A Celery worker; with `beat`, it also runs the periodic tasks (the maintenance sweep)."""
         name = name or f"w{len(self.workers)}-{uuid.uuid4().hex[:6]}"
         log = open(self.logs / f"worker-{name}.log", "ab")  # noqa: SIM115 - closed with the process
+        schedule = ["--beat", "--schedule", str(self.state_dir / f"celerybeat-{name}")] if beat else []
         worker = subprocess.Popen(
             [
                 str(BIN / "celery"),
@@ -148,6 +150,7 @@ class StackServer:
                 f"{name}@%h",
                 "--without-gossip",
                 "--without-mingle",
+                *schedule,
             ],
             cwd=ROOT,
             env=self.env,
