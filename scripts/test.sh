@@ -3,6 +3,10 @@
 # the filesystem broker), then again on PostgreSQL and Redis when they answer on 127.0.0.1.
 source "$(dirname "$0")/env.sh"
 ensure_venv requirements-dev.txt
+# The local model's tests run when it is installed (CI installs it); STACK_SKIP_LOCAL_MODEL=1 skips them.
+if [ "${STACK_SKIP_LOCAL_MODEL:-0}" != 1 ]; then
+    ensure_local_model
+fi
 
 "$VENV/bin/ruff" check .
 echo "== test suite: SQLite + embedded broker"
