@@ -100,7 +100,9 @@ def main() -> None:
     with Upstream(latency=args.latency) as upstream, tempfile.TemporaryDirectory() as state:
         config = Path(state) / "stack.yaml"
         config.write_text(distribution(upstream.base_url))
-        server = StackServer(Path(state), config).start()
+        # As in production: DEBUG off (with DEBUG on, Django keeps the last 9000 SQL queries of each process).
+        production = {"DEBUG": "0", "SECRET_KEY": "bench-" + os.urandom(16).hex(), "SESSION_COOKIE_SECURE": "0"}
+        server = StackServer(Path(state), config, extra_env=production).start()
         try:
             client = openai.OpenAI(base_url=f"{server.url}/v1", api_key="bench", max_retries=2, timeout=120)
             worker = server.start_worker(concurrency=args.worker_concurrency)

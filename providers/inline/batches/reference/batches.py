@@ -5,7 +5,7 @@ import logging
 from typing import IO, Any
 
 from asgiref.sync import async_to_sync, sync_to_async
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from pydantic import ValidationError
 
 from apis.batches import selectors, services
@@ -115,12 +115,13 @@ class ReferenceBatches:
         services.batch_after_chunks(batch_id=lease.batch_id)
 
     async def _run_lane(self, lease: ChunkLease) -> None:
-        # The database work of the loop runs in asgiref's one sync thread: give it fresh connections.
+        # The database work of the loop runs in asgiref's one sync thread, whose connections outlive the
+        # task: check them before, and close them after (the next task may come much later).
         await sync_to_async(close_old_connections)()
         try:
             await Lane(inference=self.inference, read_range=self._aread_range, conf=batch_settings()).run(lease)
         finally:
-            await sync_to_async(close_old_connections)()
+            await sync_to_async(connections.close_all)()
 
     async def _aread_range(self, lease: ChunkLease) -> bytes:
         content = await self.files.openai_retrieve_file_content(RetrieveFileContentRequest(file_id=lease.input_file_id))

@@ -111,10 +111,12 @@ class Lane:
         self.runs: list[ChunkRun] = []
         self.requests: set[asyncio.Task[None]] = set()
         self.stopped = False
+        self.finishing = asyncio.Event()
 
     async def run(self, lease: ChunkLease) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.conf.lane_seconds
+        # Never cancelled mid-write: a write cancelled before asgiref's thread ran it would lose its rows.
         flusher = asyncio.create_task(self._flush_every_interval())
         try:
             current: ChunkLease | None = lease
@@ -125,19 +127,20 @@ class Lane:
                 current = await sync_to_async(services.chunk_claim_next)(batch_id=lease.batch_id)
             while self.requests and not self.stopped:
                 await asyncio.wait(set(self.requests), timeout=self.conf.flush_seconds)
-        except BaseException:
+            self.finishing.set()
+            await flusher
             await self._stop_requests()
+            await self._flush(final=True)
+        except BaseException:
+            self.finishing.set()
+            await self._stop_requests()
+            with suppress(BaseException):
+                await flusher
             for run in self.runs:
                 if not run.closed:
                     with suppress(Exception):
                         await sync_to_async(services.chunk_release)(lease=run.lease)
             raise
-        finally:
-            flusher.cancel()
-            with suppress(asyncio.CancelledError):
-                await flusher
-        await self._stop_requests()
-        await self._flush(final=True)
 
     async def _start(self, lease: ChunkLease) -> None:
         """Start the requests of a chunk's unrecorded lines, waiting for a free slot before each."""
@@ -214,9 +217,15 @@ class Lane:
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def _flush_every_interval(self) -> None:
-        while True:
-            await asyncio.sleep(self.conf.flush_seconds)
-            await self._flush(final=False)
+        while not self.finishing.is_set():
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self.finishing.wait(), timeout=self.conf.flush_seconds)
+            if self.finishing.is_set():
+                return
+            try:
+                await self._flush(final=False)
+            except Exception:  # the database may be briefly unavailable: the rows wait for the next flush
+                logger.exception("Recording results of batch chunks failed; trying again")
 
     async def _flush(self, *, final: bool) -> None:
         """Record what finished, renew the leases, close complete chunks; stop when the batch stopped running."""
@@ -235,6 +244,10 @@ class Lane:
                 run.closed = True
                 self.stopped = True
                 continue
+            except Exception:
+                run.rows[:0] = rows
+                run.usage.add(usage)
+                raise
             run.closed = complete or final
             if not running:
                 self.stopped = True
