@@ -1,0 +1,1 @@
+"""Remote inference providers: adapters in front of model services reached over HTTP."""
