@@ -1,3 +1,5 @@
+"""The models API: the model routing table, its routes, admin and provider discovery."""
+
 from apis.common.apps import StackApiConfig
 
 
@@ -10,4 +12,4 @@ class ModelsConfig(StackApiConfig):
     api_level = "v1"
     openai_compat = True
     provider_apis = ("inference",)
-    impl_class = None
+    impl_class = "apis.models.routing.ModelsRoutingTable"

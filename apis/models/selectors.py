@@ -1,0 +1,115 @@
+"""Reads of the model routing table, and the resolution of a requested model id to its provider."""
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from apis.common.errors import ModelNotFoundError
+from apis.models.models import Model
+from providers import resolver
+from providers.resolver import ProviderStack
+from providers.spec import Api
+
+
+def model_get(identifier: str) -> Model:
+    row = Model.objects.filter(identifier=identifier).first()
+    if row is None:
+        raise ModelNotFoundError(identifier)
+    return row
+
+
+async def amodel_get(identifier: str) -> Model:
+    row = await Model.objects.filter(identifier=identifier).afirst()
+    if row is None:
+        raise ModelNotFoundError(identifier)
+    return row
+
+
+def models_list(*, provider_id: str | None = None, model_type: str | None = None) -> QuerySet[Model]:
+    rows = Model.objects.all()
+    if provider_id is not None:
+        rows = rows.filter(provider_id=provider_id)
+    if model_type is not None:
+        rows = rows.filter(model_type=model_type)
+    return rows.order_by("identifier")
+
+
+def models_export_config() -> list[dict[str, Any]]:
+    """The models people and the config registered, as `registered_resources.models` entries."""
+    entries = []
+    for row in Model.objects.exclude(source=Model.Source.LISTED).order_by("identifier"):
+        entry: dict[str, Any] = {
+            "model_id": row.identifier,
+            "provider_id": row.provider_id,
+            "provider_model_id": row.provider_resource_id,
+            "model_type": row.model_type,
+        }
+        if row.metadata:
+            entry["metadata"] = row.metadata
+        entries.append(entry)
+    return entries
+
+
+@dataclass(frozen=True)
+class ModelRoute:
+    """Where a request for a model goes."""
+
+    identifier: str
+    provider_id: str
+    provider_resource_id: str
+    # None when the model was addressed directly as 'provider_id/provider_model_id': its type is unknown.
+    model_type: str | None
+
+
+async def amodel_route(identifier: str, stack: ProviderStack) -> ModelRoute:
+    """The route of a registered model, else of 'provider_id/provider_model_id' for an inference provider."""
+    row = (
+        await Model.objects.filter(identifier=identifier)
+        .values_list("provider_id", "provider_resource_id", "model_type")
+        .afirst()
+    )
+    if row is not None:
+        return ModelRoute(identifier, *row)
+    provider_id, slash, provider_model_id = identifier.partition("/")
+    handle = stack.handles.get(provider_id)
+    if slash and provider_model_id and handle is not None and handle.api == Api.inference:
+        return ModelRoute(identifier, provider_id, provider_model_id, None)
+    raise ModelNotFoundError(identifier, param="model")
+
+
+# Resolving a model is on the path of every inference request. Under ASGI each request that touches
+# the database pays a thread hand-off and a new database connection (Django's connections are per
+# thread, and each request gets its own thread), so a resolution is reused for a short while:
+# writes in this process forget it at once, other processes follow within ROUTE_CACHE_SECONDS.
+ROUTE_CACHE_SECONDS = 2.0
+ROUTE_CACHE_SIZE = 4096
+_resolved: dict[str, tuple[float, ProviderStack, ModelRoute]] = {}
+
+
+def model_routes_forget() -> None:
+    _resolved.clear()
+
+
+def _resolver_stack() -> ProviderStack | None:
+    """The resolver's stack as it stands, without the version query `aget_stack()` makes.
+
+    Read from the resolver's module state: it has no public accessor for it (yet).
+    """
+    return resolver._current
+
+
+async def aresolve_model(identifier: str) -> tuple[ModelRoute, ProviderStack]:
+    """The model's route and the provider stack that serves it; cached, see ROUTE_CACHE_SECONDS."""
+    cached = _resolved.get(identifier)
+    now = time.monotonic()
+    # A stack the resolver has since replaced (registrations changed, or reset) voids the entry.
+    if cached is not None and cached[0] > now and cached[1] is _resolver_stack():
+        return cached[2], cached[1]
+    stack = await resolver.aget_stack()
+    route = await amodel_route(identifier, stack)
+    if len(_resolved) >= ROUTE_CACHE_SIZE:
+        _resolved.clear()
+    _resolved[identifier] = (now + ROUTE_CACHE_SECONDS, stack, route)
+    return route, stack

@@ -1,0 +1,306 @@
+"""Writes to the model routing table: registrations by people and by the config, and provider discovery."""
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from django.db import transaction
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from apis.common.errors import BadRequestError, ConflictError, ModelNotFoundError, StackError
+from apis.inference.schemas import ProviderModel
+from apis.models.models import Model
+from apis.models.selectors import model_routes_forget
+from apis.providers.models import ProviderRegistration
+from providers.resolver import get_stack
+from providers.spec import Api
+
+logger = logging.getLogger(__name__)
+
+
+def inference_provider_ids() -> list[str]:
+    return list(
+        ProviderRegistration.objects.filter(api=Api.inference, enabled=True)
+        .order_by("provider_id")
+        .values_list("provider_id", flat=True)
+    )
+
+
+def _provider_for_model(provider_id: str | None) -> str:
+    """The inference provider a new model goes to: the one named, or the only one there is."""
+    available = inference_provider_ids()
+    if provider_id is None:
+        if len(available) == 1:
+            return available[0]
+        if not available:
+            raise BadRequestError(
+                "No inference provider is registered; register one before its models.", param="provider_id"
+            )
+        raise BadRequestError(
+            f"provider_id is required when several inference providers exist: {', '.join(available)}.",
+            param="provider_id",
+        )
+    if provider_id not in available:
+        choices = ", ".join(available) or "none"
+        raise BadRequestError(
+            f"Provider '{provider_id}' is not an enabled inference provider. Inference providers: {choices}.",
+            param="provider_id",
+        )
+    return provider_id
+
+
+def _checked_metadata(model_type: str, metadata: dict[str, Any]) -> dict[str, Any]:
+    if model_type not in Model.ModelType.values:
+        raise BadRequestError(
+            f"Invalid model_type '{model_type}': expected one of {', '.join(Model.ModelType.values)}.",
+            param="model_type",
+        )
+    if model_type == Model.ModelType.EMBEDDING:
+        dimension = metadata.get("embedding_dimension")
+        if isinstance(dimension, bool) or not isinstance(dimension, int) or dimension < 1:
+            raise BadRequestError(
+                "Embedding models need metadata.embedding_dimension, a positive integer.",
+                param="metadata",
+            )
+    return metadata
+
+
+def model_fields_check(
+    *,
+    identifier: str,
+    provider_id: str | None,
+    provider_resource_id: str | None,
+    model_type: str | None,
+    metadata: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The routing fields of a model as they will be stored; BadRequestError names the field at fault."""
+    model_type = model_type or Model.ModelType.LLM
+    return {
+        "provider_id": _provider_for_model(provider_id),
+        "provider_resource_id": provider_resource_id or identifier,
+        "model_type": model_type,
+        "metadata": _checked_metadata(model_type, metadata or {}),
+    }
+
+
+def _forget_routes() -> None:
+    # Now for this transaction's own reads, and after commit for requests that cached the old route
+    # in between.
+    model_routes_forget()
+    transaction.on_commit(model_routes_forget)
+
+
+@transaction.atomic
+def model_register(
+    *,
+    identifier: str,
+    provider_id: str | None = None,
+    provider_resource_id: str | None = None,
+    model_type: str | None = None,
+    metadata: dict[str, Any] | None = None,
+    owner_principal: str = "",
+    owner_attributes: dict[str, Any] | None = None,
+    source: str = Model.Source.API,
+) -> Model:
+    """Register a model; registering it again with the same fields returns it, different ones are a conflict."""
+    fields = model_fields_check(
+        identifier=identifier,
+        provider_id=provider_id,
+        provider_resource_id=provider_resource_id,
+        model_type=model_type,
+        metadata=metadata,
+    )
+    existing = Model.objects.select_for_update().filter(identifier=identifier).first()
+    if existing is not None:
+        if any(getattr(existing, name) != value for name, value in fields.items()):
+            raise ConflictError(
+                f"Model '{identifier}' is already registered with provider '{existing.provider_id}' as "
+                f"'{existing.provider_resource_id}' ({existing.model_type}); unregister it first to change it.",
+                param="model_id",
+            )
+        if existing.source == Model.Source.LISTED and source != Model.Source.LISTED:
+            # Registered by a person now: a provider refresh must no longer remove it.
+            existing.source = source
+            existing.save(update_fields=["source", "updated_at"])
+        return existing
+    row = Model.objects.create(
+        identifier=identifier,
+        owner_principal=owner_principal,
+        owner_attributes=owner_attributes or {},
+        source=source,
+        **fields,
+    )
+    _forget_routes()
+    return row
+
+
+@transaction.atomic
+def model_update(
+    *,
+    model: Model,
+    provider_id: str | None,
+    provider_resource_id: str | None,
+    model_type: str | None,
+    metadata: dict[str, Any] | None,
+) -> Model:
+    """Change where a registered model is served (the admin's change form)."""
+    fields = model_fields_check(
+        identifier=model.identifier,
+        provider_id=provider_id,
+        provider_resource_id=provider_resource_id,
+        model_type=model_type,
+        metadata=metadata,
+    )
+    for name, value in fields.items():
+        setattr(model, name, value)
+    if model.source == Model.Source.LISTED:
+        model.source = Model.Source.API
+    model.save()
+    _forget_routes()
+    return model
+
+
+@transaction.atomic
+def model_unregister(*, identifier: str) -> None:
+    deleted, _ = Model.objects.filter(identifier=identifier).delete()
+    if not deleted:
+        raise ModelNotFoundError(identifier)
+    _forget_routes()
+
+
+class ConfigModelEntry(BaseModel):
+    """One entry of `registered_resources.models` in the distribution config."""
+
+    model_config = ConfigDict(extra="forbid", protected_namespaces=())
+
+    model_id: str = Field(min_length=1, max_length=255)
+    provider_id: str | None = None
+    provider_model_id: str | None = Field(default=None, min_length=1, max_length=255)
+    model_type: str | None = None
+    metadata: dict[str, Any] | None = None
+
+
+@transaction.atomic
+def models_apply_config(*, entries: list[dict[str, Any]]) -> tuple[int, list[str]]:
+    """Apply the config's models: create or update them, and remove config models it no longer names.
+
+    Models registered by people (source "api") are never overwritten. Returns how many rows changed
+    and one message per entry that could not be applied.
+    """
+    changed, errors, named = 0, [], set()
+    for index, raw in enumerate(entries):
+        if isinstance(raw, dict) and isinstance(raw.get("model_id"), str):
+            named.add(raw["model_id"])
+        try:
+            entry = ConfigModelEntry.model_validate(raw)
+            fields = model_fields_check(
+                identifier=entry.model_id,
+                provider_id=entry.provider_id,
+                provider_resource_id=entry.provider_model_id,
+                model_type=entry.model_type,
+                metadata=entry.metadata,
+            )
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'entry'}: {e['msg']}" for e in exc.errors())
+            errors.append(f"registered_resources.models[{index}]: {problems}")
+            continue
+        except StackError as exc:
+            errors.append(f"Model '{entry.model_id}': {exc.message}")
+            continue
+        row = Model.objects.select_for_update().filter(identifier=entry.model_id).first()
+        if row is None:
+            Model.objects.create(identifier=entry.model_id, source=Model.Source.CONFIG, **fields)
+            changed += 1
+        elif row.source == Model.Source.API:
+            continue
+        elif row.source != Model.Source.CONFIG or any(getattr(row, k) != v for k, v in fields.items()):
+            for name, value in fields.items():
+                setattr(row, name, value)
+            row.source = Model.Source.CONFIG
+            row.save()
+            changed += 1
+    removed, _ = Model.objects.filter(source=Model.Source.CONFIG).exclude(identifier__in=named).delete()
+    changed += removed
+    for message in errors:
+        logger.error("Distribution config: %s", message)
+    if changed:
+        _forget_routes()
+    return changed, errors
+
+
+@dataclass
+class ModelsRefreshResult:
+    provider_id: str
+    listed: bool = True
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if not self.listed:
+            return f"{self.provider_id}: does not list its models"
+        return (
+            f"{self.provider_id}: {len(self.created)} added, {len(self.updated)} updated, {len(self.removed)} removed"
+        )
+
+
+@transaction.atomic
+def models_sync_listed(*, provider_id: str, listed: list[ProviderModel]) -> ModelsRefreshResult:
+    """Make the provider's discovered models `{provider_id}/{provider_model_id}` match what it lists.
+
+    Models registered by people or the config are never changed or removed, even under the same id.
+    """
+    result = ModelsRefreshResult(provider_id=provider_id)
+    wanted = {f"{provider_id}/{model.provider_model_id}": model for model in listed}
+    existing = {row.identifier: row for row in Model.objects.select_for_update().filter(identifier__in=list(wanted))}
+    new_rows = []
+    for identifier, model in wanted.items():
+        fields = {
+            "provider_id": provider_id,
+            "provider_resource_id": model.provider_model_id,
+            "model_type": model.model_type,
+            "metadata": model.metadata,
+        }
+        row = existing.get(identifier)
+        if row is None:
+            new_rows.append(Model(identifier=identifier, source=Model.Source.LISTED, **fields))
+            result.created.append(identifier)
+        elif row.source == Model.Source.LISTED and any(getattr(row, k) != v for k, v in fields.items()):
+            for name, value in fields.items():
+                setattr(row, name, value)
+            row.save()
+            result.updated.append(identifier)
+    # A refresh running at the same time may have added some of them: those are skipped, not duplicated.
+    Model.objects.bulk_create(new_rows, ignore_conflicts=True)
+    stale = Model.objects.filter(provider_id=provider_id, source=Model.Source.LISTED).exclude(
+        identifier__in=list(wanted)
+    )
+    result.removed = sorted(stale.values_list("identifier", flat=True))
+    stale.delete()
+    if result.created or result.updated or result.removed:
+        _forget_routes()
+    return result
+
+
+def models_refresh_from_provider(*, provider_id: str) -> ModelsRefreshResult:
+    """Ask the provider which models it serves and register them. Raises the StackError of a failed call."""
+    handle = get_stack().get(provider_id)
+    if handle.api != Api.inference:
+        raise BadRequestError(f"Provider '{provider_id}' is not an inference provider.", param="provider_id")
+    listed = async_to_sync(handle.impl.list_provider_models)()
+    if listed is None:
+        return ModelsRefreshResult(provider_id=provider_id, listed=False)
+    return models_sync_listed(provider_id=provider_id, listed=listed)
+
+
+def models_refresh_from_providers() -> tuple[list[ModelsRefreshResult], list[str]]:
+    """Refresh every running inference provider; one failing provider does not stop the others."""
+    results, errors = [], []
+    for handle in get_stack().for_api(Api.inference):
+        try:
+            results.append(models_refresh_from_provider(provider_id=handle.provider_id))
+        except StackError as exc:
+            logger.warning("Listing the models of provider '%s' failed: %s", handle.provider_id, exc.message)
+            errors.append(f"{handle.provider_id}: {exc.message}")
+    return results, errors
