@@ -1,3 +1,5 @@
+"""The inference API: OpenAI-compatible chat completions, completions and embeddings."""
+
 from apis.common.apps import StackApiConfig
 
 
@@ -10,4 +12,4 @@ class InferenceConfig(StackApiConfig):
     api_level = "v1"
     openai_compat = True
     provider_apis = ("inference",)
-    impl_class = None
+    impl_class = "apis.inference.routing.InferenceRouter"

@@ -1,5 +1,83 @@
+"""Routes of the inference API: OpenAI's chat completions, completions and embeddings.
+
+With `stream: true` the answer is server-sent events, written as the provider sends its chunks.
+"""
+
+import json
+import logging
+from collections.abc import AsyncIterator
+
+from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Router
+from pydantic import BaseModel
+
+from apis.common.errors import StackError
+from apis.inference.protocol import Inference
+from apis.inference.schemas import (
+    ChatCompletion,
+    ChatCompletionRequest,
+    Completion,
+    CompletionRequest,
+    EmbeddingsRequest,
+    EmbeddingsResponse,
+)
+from apis.inference.streams import ChunkStream
+
+logger = logging.getLogger(__name__)
+
+STREAM_DESCRIPTION = (
+    "With `stream: true`, the answer is `text/event-stream`: one `data: <chunk>` event per chunk, "
+    'then `data: [DONE]`. A failure after the stream started is sent as `data: {"error": {...}}`.'
+)
 
 
-def create_router(impl: object) -> Router:
-    return Router(tags=["Inference"])
+async def sse_events(stream: ChunkStream[BaseModel]) -> AsyncIterator[bytes]:
+    """The stream as server-sent events; the upstream request is closed however the stream ends.
+
+    When the client disconnects, the ASGI handler cancels the task iterating this generator: the
+    `finally` closes the upstream response, which cancels the request at the provider.
+    """
+    try:
+        async for chunk in stream:
+            yield b"data: " + chunk.model_dump_json(exclude_unset=True).encode() + b"\n\n"
+        yield b"data: [DONE]\n\n"
+    except StackError as exc:
+        logger.warning("Stream ended by an error: %s", exc.message)
+        yield b"data: " + json.dumps(exc.body()).encode() + b"\n\n"
+    finally:
+        await stream.aclose()
+
+
+def sse_response(stream: ChunkStream[BaseModel]) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(sse_events(stream), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    # Tells nginx-style proxies not to buffer the events.
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+def create_router(impl: Inference) -> Router:
+    router = Router(tags=["Inference"])
+
+    @router.post(
+        "/chat/completions",
+        response=ChatCompletion,
+        summary="Create a chat completion",
+        description=STREAM_DESCRIPTION,
+    )
+    async def openai_chat_completion(
+        request: HttpRequest, body: ChatCompletionRequest
+    ) -> ChatCompletion | StreamingHttpResponse:
+        result = await impl.openai_chat_completion(body)
+        return result if isinstance(result, BaseModel) else sse_response(result)
+
+    @router.post("/completions", response=Completion, summary="Create a completion", description=STREAM_DESCRIPTION)
+    async def openai_completion(request: HttpRequest, body: CompletionRequest) -> Completion | StreamingHttpResponse:
+        result = await impl.openai_completion(body)
+        return result if isinstance(result, BaseModel) else sse_response(result)
+
+    @router.post("/embeddings", response=EmbeddingsResponse, summary="Create embeddings")
+    async def openai_embeddings(request: HttpRequest, body: EmbeddingsRequest) -> EmbeddingsResponse:
+        return await impl.openai_embeddings(body)
+
+    return router
