@@ -246,6 +246,13 @@ CELERY_TASK_ROUTES = {
 STACK_MAINTENANCE_INTERVAL = float(os.environ.get("STACK_MAINTENANCE_INTERVAL") or 15)
 CELERY_BEAT_SCHEDULE["batches-recover"] = {"task": "batches.recover", "schedule": STACK_MAINTENANCE_INTERVAL}
 CELERY_BEAT_SCHEDULE["files-expire"] = {"task": "files.expire", "schedule": 300.0}
+# Provider model discovery: registers the models each inference provider lists (apis.models.tasks).
+STACK_MODELS_REFRESH_INTERVAL = float(os.environ.get("STACK_MODELS_REFRESH_INTERVAL") or 300)
+CELERY_TASK_ROUTES["models.refresh_from_providers"] = {"queue": "maintenance"}
+CELERY_BEAT_SCHEDULE["models-refresh"] = {
+    "task": "models.refresh_from_providers",
+    "schedule": STACK_MODELS_REFRESH_INTERVAL,
+}
 
 # The batch engine (see apis.batches.conf for what each one means).
 STACK_BATCH_CHUNK_SIZE = env_int("STACK_BATCH_CHUNK_SIZE", 250)
