@@ -5,6 +5,7 @@ lives in one directory, `STACK_STATE_DIR`. Production points `DATABASE_URL`, `CE
 and `CACHE_URL` at real services and sets `SECRET_KEY`.
 """
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -177,11 +178,16 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = STATE_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+STATIC_ROOT = Path(os.environ.get("STACK_STATIC_ROOT") or STATE_DIR / "static")
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("STACK_FILES_DIR") or STATE_DIR / "files")
+# Stored files: local by default; any Django storage backend otherwise, e.g. S3-compatible storage with
+# STACK_FILES_STORAGE_BACKEND=storages.backends.s3.S3Storage and its options as JSON (django-storages).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get("STACK_FILES_STORAGE_BACKEND") or "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": json.loads(os.environ.get("STACK_FILES_STORAGE_OPTIONS") or "{}"),
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
