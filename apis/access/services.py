@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from apis.access.identity import ATTRIBUTE_KINDS, User
+from apis.access.identity import ATTRIBUTE_KINDS, AccessContext, User
 from apis.access.models import AccessPolicy, ApiKey
 from apis.access.policy import AccessRule, PolicyError, RouteRule, parse_route_rules, parse_rules
 from apis.providers.models import RegistryState
@@ -125,6 +125,13 @@ def access_policy_apply_config(*, rules: list[Any], route_rules: list[Any]) -> b
     return True
 
 
+def access_for_owner(*, owner_principal: str, owner_attributes: dict[str, list[str]]) -> AccessContext | None:
+    """The access context of a resource's owner, for work done on their behalf (a batch's requests)."""
+    if not owner_principal:
+        return None
+    return AccessContext(User(owner_principal, owner_attributes or {}), current_policy().rules)
+
+
 @dataclass(frozen=True)
 class QuotaVerdict:
     allowed: bool
@@ -158,6 +165,7 @@ def quota_record_hit(*, api_key_id: int) -> None:
 
 
 __all__ = [
-    "CreatedKey", "Policy", "PolicyError", "QuotaVerdict", "access_policy_apply_config", "access_policy_save",
+    "CreatedKey", "Policy", "PolicyError", "QuotaVerdict", "access_for_owner", "access_policy_apply_config",
+    "access_policy_save",
     "api_key_create", "api_key_lookup", "current_policy", "quota_consume", "quota_record_hit",
 ]

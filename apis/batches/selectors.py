@@ -2,9 +2,11 @@
 
 from collections.abc import Iterator
 from datetime import datetime
+from itertools import islice
 
 from django.db.models import Q
 
+from apis.access.guards import ensure, readable
 from apis.batches.models import Batch, BatchChunk, BatchResult
 from apis.batches.schemas import (
     BatchError,
@@ -58,9 +60,11 @@ def batch_to_schema(row: Batch) -> BatchObject:
 
 
 def batch_get(*, batch_id: str) -> Batch:
+    """The batch, if the caller may read it."""
     row = Batch.objects.filter(id=batch_id).first()
     if row is None:
         raise BatchNotFoundError(batch_id)
+    ensure("batch", row, "read", BatchNotFoundError(batch_id))
     return row
 
 
@@ -72,7 +76,8 @@ def batch_list(*, after: str | None, limit: int) -> tuple[list[Batch], bool]:
         if cursor is None:
             raise BatchNotFoundError(after, param="after")
         rows = rows.filter(Q(created_at__lt=cursor) | Q(created_at=cursor, id__lt=after))
-    page = list(rows.order_by("-created_at", "-id")[: limit + 1])
+    rows = rows.order_by("-created_at", "-id").iterator(chunk_size=max(limit + 1, 100))
+    page = list(islice(readable("batch", rows), limit + 1))
     return page[:limit], len(page) > limit
 
 

@@ -16,11 +16,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from apis.access.guards import ensure, ensure_create
 from apis.batches.conf import batch_settings
 from apis.batches.models import Batch, BatchChunk, BatchResult
 from apis.batches.schemas import SUPPORTED_ENDPOINTS
 from apis.batches.selectors import batch_get, batch_recorded_lines
-from apis.common.errors import BadRequestError, ConflictError
+from apis.common.errors import BadRequestError, BatchNotFoundError, ConflictError
 from stackproject.celery import app
 
 logger = logging.getLogger(__name__)
@@ -39,8 +40,10 @@ def send_on_commit(task: str, *args: Any) -> None:
     transaction.on_commit(lambda: app.signature(task, args=list(args)).apply_async())
 
 
-def batch_id_for_key(idempotency_key: str) -> str:
-    return "batch_" + hashlib.sha256(idempotency_key.encode()).hexdigest()[:32]
+def batch_id_for_key(idempotency_key: str, owner_principal: str = "") -> str:
+    """The id of the batch an idempotency key names; keys are scoped to their owner."""
+    scoped = f"{owner_principal}\n{idempotency_key}" if owner_principal else idempotency_key
+    return "batch_" + hashlib.sha256(scoped.encode()).hexdigest()[:32]
 
 
 def _same_request(batch: Batch, **params: Any) -> bool:
@@ -72,7 +75,10 @@ def batch_create(
             param="endpoint",
         )
     now = timezone.now()
-    batch_id = batch_id_for_key(idempotency_key) if idempotency_key else f"batch_{secrets.token_hex(16)}"
+    batch_id = (
+        batch_id_for_key(idempotency_key, owner_principal) if idempotency_key else f"batch_{secrets.token_hex(16)}"
+    )
+    ensure_create("batch", batch_id)
     params = {
         "input_file_id": input_file_id,
         "endpoint": endpoint,
@@ -113,7 +119,8 @@ def batch_cancel(*, batch_id: str) -> Batch:
     """Any batch not yet finished moves to cancelling; finalization then reports the unfinished lines."""
     batch = Batch.objects.select_for_update().filter(id=batch_id).first()
     if batch is None:
-        return batch_get(batch_id=batch_id)
+        raise BatchNotFoundError(batch_id)
+    ensure("batch", batch, "update", BatchNotFoundError(batch_id))
     if batch.status in (Batch.Status.CANCELLING, Batch.Status.CANCELLED):
         return batch
     if batch.status in Batch.TERMINAL:

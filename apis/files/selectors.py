@@ -1,12 +1,14 @@
 """Reads of stored files, and the one mapping from a row to the API's file object."""
 
 from datetime import datetime
+from itertools import islice
 from typing import IO
 
 from django.core.files.storage import default_storage
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from apis.access.guards import ensure, readable
 from apis.common.errors import StoredFileNotFoundError
 from apis.files.models import StoredFile
 from apis.files.schemas import OpenAIFileObject
@@ -32,10 +34,12 @@ def files_live() -> QuerySet[StoredFile]:
     return StoredFile.objects.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
 
 
-def file_get(*, file_id: str) -> StoredFile:
+def file_get(*, file_id: str, action: str = "read") -> StoredFile:
+    """The file, if the caller may `action` it (404 when they may not even read it)."""
     row = files_live().filter(id=file_id).first()
     if row is None:
         raise StoredFileNotFoundError(file_id)
+    ensure("file", row, action, StoredFileNotFoundError(file_id))
     return row
 
 
@@ -54,7 +58,7 @@ def file_list(*, after: str | None, limit: int, order: str, purpose: str | None)
         else:
             rows = rows.filter(Q(created_at__gt=cursor) | Q(created_at=cursor, id__gt=after))
     rows = rows.order_by(*(("-created_at", "-id") if descending else ("created_at", "id")))
-    page = list(rows[: limit + 1])
+    page = list(islice(readable("file", rows.iterator(chunk_size=max(limit + 1, 100))), limit + 1))
     return page[:limit], len(page) > limit
 
 

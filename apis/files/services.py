@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from apis.access.guards import ensure_create
 from apis.files.models import StoredFile
 from apis.files.selectors import file_get
 
@@ -31,6 +32,7 @@ def file_upload(
 ) -> StoredFile:
     """Store the bytes of `fileobj` (streamed by the storage, never read whole) and record the file."""
     file_id = new_file_id()
+    ensure_create("file", file_id)
     # An uploaded temporary file is moved into place by the file system storage rather than copied.
     storage_name = default_storage.save(file_id, File(fileobj, name=filename))
     created_at = timezone.now()
@@ -61,7 +63,7 @@ def _remove(row: StoredFile) -> None:
 
 @transaction.atomic
 def file_delete(*, file_id: str) -> str:
-    row = file_get(file_id=file_id)
+    row = file_get(file_id=file_id, action="delete")
     _remove(row)
     return file_id
 

@@ -8,6 +8,8 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.db import close_old_connections, connections
 from pydantic import ValidationError
 
+from apis.access.identity import AccessContext, acting_as, owner_fields
+from apis.access.services import access_for_owner
 from apis.batches import selectors, services
 from apis.batches.conf import batch_settings
 from apis.batches.models import Batch, BatchChunk
@@ -51,6 +53,8 @@ class ReferenceBatches:
             completion_window=request.completion_window,
             metadata=request.metadata,
             idempotency_key=request.idempotency_key,
+            # Who creates the batch owns it; its requests later run with the owner's rights.
+            **owner_fields(),
         )
         return selectors.batch_to_schema(row)
 
@@ -77,6 +81,11 @@ class ReferenceBatches:
         batch = services.batch_stage_begin(batch_id=batch_id, statuses=(Batch.Status.VALIDATING,))
         if batch is None or batch.expired_at is not None:
             return
+        with acting_as(_owner_access(batch)):
+            self._validate(batch)
+
+    def _validate(self, batch: Batch) -> None:
+        batch_id = batch.id
         try:
             content = async_to_sync(self.files.openai_retrieve_file_content)(
                 RetrieveFileContentRequest(file_id=batch.input_file_id)
@@ -111,7 +120,9 @@ class ReferenceBatches:
         lease = services.chunk_claim(chunk_id=chunk_id)
         if lease is None:
             return
-        asyncio.run(self._run_lane(lease))
+        batch = Batch.objects.only("owner_principal", "owner_attributes").get(id=lease.batch_id)
+        with acting_as(_owner_access(batch)):
+            asyncio.run(self._run_lane(lease))
         services.batch_after_chunks(batch_id=lease.batch_id)
 
     async def _run_lane(self, lease: ChunkLease) -> None:
@@ -130,7 +141,14 @@ class ReferenceBatches:
         )
 
     def finalize(self, *, batch_id: str) -> None:
-        """Write the result files and move the batch to completed, cancelled or expired."""
+        """Write the result files (owned by the batch's owner) and move the batch to its final status."""
+        batch = Batch.objects.only("owner_principal", "owner_attributes").filter(id=batch_id).first()
+        if batch is None:
+            return
+        with acting_as(_owner_access(batch)):
+            self._finalize(batch_id)
+
+    def _finalize(self, batch_id: str) -> None:
         finalization.finalize(
             batch_id=batch_id,
             conf=batch_settings(),
@@ -151,6 +169,10 @@ class ReferenceBatches:
 
     def _delete(self, file_id: str) -> None:
         async_to_sync(self.files.openai_delete_file)(DeleteFileRequest(file_id=file_id))
+
+
+def _owner_access(batch: Batch) -> AccessContext | None:
+    return access_for_owner(owner_principal=batch.owner_principal, owner_attributes=batch.owner_attributes)
 
 
 def _read_range(stream: IO[bytes], start: int, end: int) -> bytes:

@@ -4,6 +4,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 
+from apis.access.identity import owner_fields
 from apis.files import selectors, services
 from apis.files.schemas import (
     DeleteFileRequest,
@@ -32,6 +33,8 @@ class LocalfsFiles:
             filename=request.filename,
             purpose=request.purpose,
             expires_after_seconds=request.expires_after.seconds if request.expires_after else None,
+            # Who uploads the file owns it (unowned when authentication is off).
+            **owner_fields(),
         )
         return selectors.file_to_schema(row)
 
