@@ -5,8 +5,9 @@ With `stream: true` the answer is server-sent events, written as the provider se
 
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Router
 from pydantic import BaseModel
@@ -48,8 +49,14 @@ async def sse_events(stream: ChunkStream[BaseModel]) -> AsyncIterator[bytes]:
         await stream.aclose()
 
 
-def sse_response(stream: ChunkStream[BaseModel]) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(sse_events(stream), content_type="text/event-stream")
+async def sse_response(request: HttpRequest, stream: ChunkStream[BaseModel]) -> StreamingHttpResponse:
+    if isinstance(request, ASGIRequest):
+        content: AsyncIterator[bytes] | Iterator[bytes] = sse_events(stream)
+    else:
+        # Under WSGI (runserver, Django's test Client) this view runs in an event loop that ends with
+        # it, taking the upstream connection along: the events are read here and sent at once.
+        content = iter([event async for event in sse_events(stream)])
+    response = StreamingHttpResponse(content, content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     # Tells nginx-style proxies not to buffer the events.
     response["X-Accel-Buffering"] = "no"
@@ -69,12 +76,12 @@ def create_router(impl: Inference) -> Router:
         request: HttpRequest, body: ChatCompletionRequest
     ) -> ChatCompletion | StreamingHttpResponse:
         result = await impl.openai_chat_completion(body)
-        return result if isinstance(result, BaseModel) else sse_response(result)
+        return result if isinstance(result, BaseModel) else await sse_response(request, result)
 
     @router.post("/completions", response=Completion, summary="Create a completion", description=STREAM_DESCRIPTION)
     async def openai_completion(request: HttpRequest, body: CompletionRequest) -> Completion | StreamingHttpResponse:
         result = await impl.openai_completion(body)
-        return result if isinstance(result, BaseModel) else sse_response(result)
+        return result if isinstance(result, BaseModel) else await sse_response(request, result)
 
     @router.post("/embeddings", response=EmbeddingsResponse, summary="Create embeddings")
     async def openai_embeddings(request: HttpRequest, body: EmbeddingsRequest) -> EmbeddingsResponse:

@@ -18,7 +18,7 @@ from apis.inference.schemas import (
     ProviderModel,
 )
 from apis.inference.streams import MappedStream
-from providers.remote.inference.openai_compat.client import OpenAICompatClient, upstream_error
+from providers.remote.inference.openai_compat.client import OpenAICompatClient, error_detail
 from providers.remote.inference.openai_compat.config import OpenAICompatibleConfig
 
 logger = logging.getLogger(__name__)
@@ -47,8 +47,13 @@ def parse_chunk(schema: type[Response], payload: bytes) -> Response:
         except ValueError:
             data = None
         if isinstance(data, dict) and "error" in data:
-            error = upstream_error(502, payload)
-            raise UpstreamError(error.message, status_code=502, code=error.code, param=error.param) from exc
+            message, code, param, _ = error_detail(payload)
+            raise UpstreamError(
+                message or "The model service reported an error in the stream.",
+                status_code=502,
+                code=code or "upstream_error",
+                param=param,
+            ) from exc
         raise UpstreamUnavailableError(
             f"The model service streamed an event that is not a valid {schema.__name__}: {exc.errors()[0]['msg']}."
         ) from exc

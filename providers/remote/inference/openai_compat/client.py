@@ -56,8 +56,8 @@ class _Slot:
             self._semaphore = None
 
 
-def upstream_error(status_code: int, body: bytes) -> StackError:
-    """The error to report for an upstream answer with an error status."""
+def error_detail(body: bytes) -> tuple[str, str | None, str | None, str | None]:
+    """(message, code, param, type) of an error body: OpenAI's shape, `{"detail": ...}`, or plain text."""
     message, code, param, error_type = "", None, None, None
     try:
         payload: Any = json.loads(body)
@@ -72,10 +72,15 @@ def upstream_error(status_code: int, body: bytes) -> StackError:
             error_type = detail.get("type") if isinstance(detail.get("type"), str) else None
         elif isinstance(detail, str):
             message = detail
-        if not message and isinstance(payload.get("detail"), str):
-            message = payload["detail"]
-    if not message:
-        message = body[:500].decode(errors="replace").strip() or f"HTTP {status_code}"
+    elif payload is None:
+        message = body[:500].decode(errors="replace").strip()
+    return message, code, param, error_type
+
+
+def upstream_error(status_code: int, body: bytes) -> StackError:
+    """The error to report for an upstream answer with an error status."""
+    message, code, param, error_type = error_detail(body)
+    message = message or f"HTTP {status_code}"
     if status_code >= 500:
         # The service failed, not the request: reported as a bad gateway, never as our own 500.
         return UpstreamError(
