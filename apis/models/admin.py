@@ -78,7 +78,6 @@ class ModelAdmin(admin.ModelAdmin):
     search_fields = ["identifier", "provider_resource_id", "provider_id"]
     readonly_fields = ["source", "owner_principal", "owner_attributes", "created_at", "updated_at"]
     actions = ["refresh_from_providers"]
-    change_list_template = "admin/models/model/change_list.html"
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         # The identifier is what clients use: changing it is unregistering and registering again.
@@ -122,6 +121,11 @@ class ModelAdmin(admin.ModelAdmin):
             except StackError as exc:
                 errors.append(f"{provider_id}: {exc.message}")
         self._report(request, results, errors)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        # The "Refresh models from providers" button (templates/admin/models/model/change_list.html).
+        context = {"can_refresh": self.has_change_permission(request), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=context)
 
     def get_urls(self) -> list[URLPattern]:
         refresh = path(

@@ -1,4 +1,4 @@
-"""Celery tasks of the models API: provider model discovery (queue "maintenance", scheduled in settings)."""
+"""Celery tasks of the models API: provider model discovery (queue "maintenance" and schedule: see settings)."""
 
 import logging
 
@@ -12,7 +12,6 @@ logger = logging.getLogger(__name__)
 
 @shared_task(
     name="models.refresh_from_providers",
-    queue="maintenance",
     acks_late=True,
     autoretry_for=(OperationalError,),
     retry_backoff=True,
