@@ -157,3 +157,11 @@ class BatchNotFoundError(NotFoundError):
 
 class ProviderConfigError(Exception):
     """A provider registration that cannot be instantiated (bad config, missing module...)."""
+
+
+class ShieldNotFoundError(NotFoundError):
+    resource = "Shield"
+
+
+class VectorDBNotFoundError(NotFoundError):
+    resource = "Vector DB"
