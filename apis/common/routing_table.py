@@ -32,7 +32,7 @@ from apis.access.identity import owner_fields
 from apis.common.errors import BadRequestError, ConflictError, NotFoundError, StackError
 from apis.common.models import RoutedResource
 from apis.providers.models import ProviderRegistration
-from providers.resolver import aget_stack, get_stack
+from providers.resolver import ProviderStack, aget_stack, get_stack
 
 logger = logging.getLogger(__name__)
 
@@ -207,9 +207,11 @@ class RoutingTable(Generic[Row, Resource]):
         authentication is off).
         """
         ensure_create(self.resource_type, registration.identifier)
+        # Building the stack applies the distribution config: its providers are among the choices.
+        stack = get_stack()
         try:
             with transaction.atomic():
-                return self._register(registration, source, owner_fields() if owner is None else owner)
+                return self._register(stack, registration, source, owner_fields() if owner is None else owner)
         except IntegrityError:
             # Registered meanwhile by a concurrent request, or another unique column clashed.
             with transaction.atomic():
@@ -221,14 +223,14 @@ class RoutingTable(Generic[Row, Resource]):
                     ) from None
                 return self._same_or_conflict(existing, self.stored_fields(registration), source)
 
-    def _register(self, registration: Registration, source: str, owner: dict[str, Any]) -> Row:
+    def _register(self, stack: ProviderStack, registration: Registration, source: str, owner: dict[str, Any]) -> Row:
         fields = self.stored_fields(registration)
         existing = self.model.objects.select_for_update().filter(identifier=registration.identifier).first()
         if existing is not None:
             return self._same_or_conflict(existing, fields, source)
         row = self.model.objects.create(identifier=registration.identifier, source=source, **owner, **fields)
         # The provider's refusal (a StackError naming the problem) rolls the row back.
-        self._tell(get_stack().impl(row.provider_id), "register", row, self.to_schema(row))
+        self._tell(stack.impl(row.provider_id), "register", row, self.to_schema(row))
         return row
 
     def _same_or_conflict(self, existing: Row, fields: dict[str, Any], source: str) -> Row:
@@ -251,12 +253,13 @@ class RoutingTable(Generic[Row, Resource]):
 
     def unregister(self, identifier: str) -> None:
         """Remove a resource the caller may delete, and tell its provider (when it is running)."""
+        stack = get_stack()
         with transaction.atomic():
             row = self.model.objects.select_for_update().filter(identifier=identifier).first()
             row = self._checked(row, identifier, "delete", None)
             resource = self.to_schema(row)
             row.delete()
-            handle = get_stack().handles.get(row.provider_id)
+            handle = stack.handles.get(row.provider_id)
             if handle is None or not handle.ok:
                 # The provider is gone or broken: the registration must still be removable.
                 logger.warning(
