@@ -94,7 +94,7 @@ def test_streams_yield_typed_chunks_and_closing_one_cancels_the_upstream_request
 
 
 @pytest.mark.django_db(transaction=True)
-def test_each_event_loop_gets_its_own_client(models: None) -> None:
+def test_each_event_loop_gets_its_own_client(models: None, own_loops: None) -> None:
     """Celery tasks call the router under asyncio.run, one loop per task, also from several threads."""
     router = InferenceRouter()
 

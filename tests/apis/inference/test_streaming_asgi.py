@@ -15,7 +15,9 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-async def test_events_arrive_as_the_upstream_sends_them(async_client: AsyncClient, models: None) -> None:
+async def test_events_arrive_as_the_upstream_sends_them(
+    async_client: AsyncClient, models: None, own_loops: None
+) -> None:
     body = {"model": "slow-stream", "messages": [{"role": "user", "content": "go"}], "stream": True}
     started = time.monotonic()
     response = await async_client.post("/v1/chat/completions", json.dumps(body), content_type="application/json")
