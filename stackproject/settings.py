@@ -88,7 +88,8 @@ STACK_API_APPS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with the console's site (apis.console.sites): dashboard and branding.
+    "apis.console.apps.ConsoleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -98,6 +99,7 @@ INSTALLED_APPS = [
     "ninja",
     "stackproject.apps.StackProjectConfig",
     "apis.access",
+    "apis.console.apps.ConsoleConfig",
     *STACK_API_APPS,
 ]
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from apis.access.models import AccessPolicy, ApiKey
@@ -28,12 +29,27 @@ class ApiKeyForm(forms.ModelForm):
             raise forms.ValidationError(str(exc)) from exc
 
 
+class QuotaHitFilter(admin.SimpleListFilter):
+    title = "quota"
+    parameter_name = "quota"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("hit", "refused requests"), ("never", "never refused")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> QuerySet[ApiKey]:
+        if self.value() == "hit":
+            return queryset.filter(quota_hits__gt=0).order_by("-last_quota_hit_at")
+        if self.value() == "never":
+            return queryset.filter(quota_hits=0)
+        return queryset
+
+
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
     form = ApiKeyForm
     list_display = ["principal", "key_prefix", "attributes", "revoked", "requests_per_minute", "requests_per_day",
                     "quota_hits", "last_quota_hit_at", "created_at"]
-    list_filter = ["revoked"]
+    list_filter = ["revoked", QuotaHitFilter]
     search_fields = ["principal", "key_prefix", "description"]
     readonly_fields = ["key_prefix", "quota_hits", "last_quota_hit_at", "created_at"]
     actions = ["revoke"]
@@ -52,9 +68,12 @@ class ApiKeyAdmin(admin.ModelAdmin):
         obj.pk = created.api_key.pk
         messages.warning(request, f"The new key, shown this once only: {created.key}")
 
-    @admin.action(description="Revoke the selected keys")
-    def revoke(self, request: HttpRequest, queryset: Any) -> None:
-        count = queryset.update(revoked=True)
+    @admin.action(description="Revoke the selected keys", permissions=["change"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        keys = list(queryset.filter(revoked=False))
+        count = queryset.filter(pk__in=[key.pk for key in keys]).update(revoked=True)
+        for key in keys:
+            self.log_change(request, key, "Revoked.")
         self.message_user(request, f"Revoked {count} key(s).")
 
 

@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from apis.common.errors import BadRequestError, StackError
@@ -21,6 +22,7 @@ from apis.models.services import (
     models_refresh_from_provider,
     models_refresh_from_providers,
 )
+from apis.providers.models import ProviderRegistration
 
 
 class ModelForm(forms.ModelForm):
@@ -75,9 +77,18 @@ class ModelAdmin(admin.ModelAdmin):
     form = ModelForm
     list_display = ["identifier", "provider_id", "provider_resource_id", "model_type", "source", "created_at"]
     list_filter = ["provider_id", "model_type", "source"]
-    search_fields = ["identifier", "provider_resource_id", "provider_id"]
-    readonly_fields = ["source", "owner_principal", "owner_attributes", "created_at", "updated_at"]
+    search_fields = ["identifier", "provider_resource_id", "provider_id", "owner_principal"]
+    readonly_fields = ["provider", "source", "owner_principal", "owner_attributes", "created_at", "updated_at"]
     actions = ["refresh_from_providers"]
+
+    @admin.display(description="provider", ordering="provider_id")
+    def provider(self, obj: Model) -> str:
+        """The provider serving the model, linked to its registration (health, test connection)."""
+        pk = ProviderRegistration.objects.filter(provider_id=obj.provider_id).values_list("pk", flat=True).first()
+        if pk is None:
+            return obj.provider_id
+        url = reverse("admin:providers_providerregistration_change", args=[pk])
+        return format_html('<a href="{}">{}</a>', url, obj.provider_id)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         # The identifier is what clients use: changing it is unregistering and registering again.
@@ -112,7 +123,7 @@ class ModelAdmin(admin.ModelAdmin):
         if not results and not errors:
             self.message_user(request, "No inference provider is running.", messages.WARNING)
 
-    @admin.action(description="Refresh models from the providers of the selected models")
+    @admin.action(description="Refresh models from the providers of the selected models", permissions=["change"])
     def refresh_from_providers(self, request: HttpRequest, queryset: QuerySet[Model]) -> None:
         results, errors = [], []
         for provider_id in sorted(set(queryset.values_list("provider_id", flat=True))):

@@ -1,0 +1,1 @@
+"""The operations console: the admin site, its dashboard, the viewer group and the admin's shared reads."""
