@@ -233,3 +233,12 @@ def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
         time.sleep(0.05)
+
+
+def test_a_starting_worker_lists_the_providers_models(client: openai.OpenAI, server: StackServer) -> None:
+    """The Celery task (queue "maintenance") runs when a worker starts, then on the beat schedule."""
+    server.manage("refresh_models", "--provider", "up")
+    client.models.delete("up/echo-model")
+    assert "up/echo-model" not in {model.id for model in client.models.list()}
+    server.start_worker(concurrency=1)
+    wait_for(lambda: "up/echo-model" in {model.id for model in client.models.list()}, timeout=60)
