@@ -1,6 +1,9 @@
 """The inference API (what the routes call) and what an inference provider implements.
 
-A streaming request (`stream: true`) returns an async iterator of chunks instead of one response.
+A streaming request (`stream: true`) returns an async iterator of chunks instead of one response,
+already opened: errors the provider reports before its first chunk are raised by the call itself.
+The iterator should have `aclose()` (an async generator has), which whoever iterates calls however
+the iteration ends; closing before the end cancels the request at the provider.
 """
 
 from collections.abc import AsyncIterator

@@ -38,4 +38,7 @@ class MappedStream(Generic[Source, Item]):
         return self._transform(await self._source.__anext__())
 
     async def aclose(self) -> None:
-        await self._source.aclose()
+        # The protocol promised providers only an async iterator: one without aclose() has nothing to free.
+        aclose = getattr(self._source, "aclose", None)
+        if aclose is not None:
+            await aclose()
