@@ -52,6 +52,21 @@ def _builtin_specs() -> Iterable[ProviderSpec]:
         api_dependencies=(Api.inference, Api.files, Api.models),
         description="OpenAI Batch API processed by Celery workers.",
     )
+    yield ProviderSpec(
+        api=Api.safety,
+        provider_type="inline::regex",
+        module="providers.inline.safety.regex",
+        config_class="providers.inline.safety.regex.config.RegexSafetyConfig",
+        description="Shields from regular expressions per category, set in the provider's config; no model needed.",
+    )
+    yield ProviderSpec(
+        api=Api.safety,
+        provider_type="inline::llama-guard",
+        module="providers.inline.safety.llama_guard",
+        config_class="providers.inline.safety.llama_guard.config.LlamaGuardConfig",
+        api_dependencies=(Api.inference,),
+        description="Shields classified by a registered Llama Guard model, through the inference API.",
+    )
 
 
 def _config_name(service: str) -> str:

@@ -34,6 +34,7 @@ PROVIDER_PROTOCOLS: dict[str, str] = {
     Api.inference: "apis.inference.protocol.InferenceProvider",
     Api.files: "apis.files.protocol.Files",
     Api.batches: "apis.batches.protocol.Batches",
+    Api.safety: "apis.safety.protocol.SafetyProvider",
 }
 
 # Routing-table APIs are served by the providers of another API.

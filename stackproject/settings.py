@@ -85,6 +85,8 @@ STACK_API_APPS = [
     "apis.inference",
     "apis.files",
     "apis.batches",
+    "apis.shields",
+    "apis.safety",
 ]
 
 INSTALLED_APPS = [

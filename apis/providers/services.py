@@ -23,10 +23,12 @@ logger = logging.getLogger(__name__)
 # Appliers of `registered_resources`, by key; each takes the entries and returns how many changed.
 RESOURCE_APPLIERS: dict[str, str] = {
     "models": "apis.models.services.models_apply_config",
+    "shields": "apis.shields.services.shields_apply_config",
 }
 # Exporters of the current resources back into `registered_resources`.
 RESOURCE_EXPORTERS: dict[str, str] = {
     "models": "apis.models.selectors.models_export_config",
+    "shields": "apis.shields.selectors.shields_export_config",
 }
 
 
@@ -170,12 +172,13 @@ def stack_config_apply(*, config: DistributionConfig, force: bool = False) -> Ap
             route_rules=config.server.get("auth", {}).get("route_policy") or [],
         ):
             result.resources_changed += 1
-        for key, entries in config.registered_resources.items():
-            applier = RESOURCE_APPLIERS.get(key)
-            if applier is None:
-                result.errors.append(f"registered_resources.{key} is not supported by this server.")
+        for key in sorted(config.registered_resources.keys() - RESOURCE_APPLIERS.keys()):
+            result.errors.append(f"registered_resources.{key} is not supported by this server.")
+        # In the appliers' order, whatever the config's: resources refer to the models applied before them.
+        for key, applier in RESOURCE_APPLIERS.items():
+            if key not in config.registered_resources:
                 continue
-            changed, errors = import_string(applier)(entries=entries)
+            changed, errors = import_string(applier)(entries=config.registered_resources[key])
             result.resources_changed += changed
             result.errors.extend(errors)
         state.config_digest = digest
