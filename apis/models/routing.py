@@ -2,6 +2,7 @@
 
 from asgiref.sync import sync_to_async
 
+from apis.access.guards import readable
 from apis.access.identity import owner_fields
 from apis.models.models import Model
 from apis.models.schemas import (
@@ -40,13 +41,16 @@ class ModelsRoutingTable:
     async def list_models(self) -> ListModelsResponse:
         # Building the stack applies the distribution config, whose models must be listed too.
         await aget_stack()
-        return ListModelsResponse(data=[model_object(row) async for row in models_list()])
+        rows = [row async for row in models_list()]
+        return ListModelsResponse(data=[model_object(row) for row in readable("model", rows, "identifier")])
 
     async def get_model(self, request: GetModelRequest) -> ModelObject:
         await aget_stack()
         return model_object(await amodel_get(request.model_id))
 
     async def register_model(self, request: RegisterModelRequest) -> ModelObject:
+        # The providers a model may name are those of the applied config.
+        await aget_stack()
         row = await sync_to_async(model_register)(
             identifier=request.model_id,
             provider_id=request.provider_id,
@@ -59,5 +63,6 @@ class ModelsRoutingTable:
         return model_object(row)
 
     async def unregister_model(self, request: UnregisterModelRequest) -> ModelDeleted:
+        await aget_stack()
         await sync_to_async(model_unregister)(identifier=request.model_id)
         return ModelDeleted(id=request.model_id)

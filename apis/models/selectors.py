@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from apis.access.guards import ensure
 from apis.common.errors import ModelNotFoundError
 from apis.models.models import Model
 from providers import resolver
@@ -13,10 +14,12 @@ from providers.resolver import ProviderStack
 from providers.spec import Api
 
 
-def model_get(identifier: str) -> Model:
+def model_get(identifier: str, action: str = "read") -> Model:
+    """The model, if the caller may `action` it (404 when they may not even read it)."""
     row = Model.objects.filter(identifier=identifier).first()
     if row is None:
         raise ModelNotFoundError(identifier)
+    ensure("model", row, action, ModelNotFoundError(identifier), identifier=identifier)
     return row
 
 
@@ -24,6 +27,7 @@ async def amodel_get(identifier: str) -> Model:
     row = await Model.objects.filter(identifier=identifier).afirst()
     if row is None:
         raise ModelNotFoundError(identifier)
+    ensure("model", row, "read", ModelNotFoundError(identifier), identifier=identifier)
     return row
 
 
@@ -61,17 +65,26 @@ class ModelRoute:
     provider_resource_id: str
     # None when the model was addressed directly as 'provider_id/provider_model_id': its type is unknown.
     model_type: str | None
+    # The registered model's owner (a directly addressed model is unowned).
+    owner_principal: str = ""
+    owner_attributes: dict[str, Any] | None = None
+
+
+def _readable(route: ModelRoute) -> ModelRoute:
+    """The route, if the caller may use the model: another team's model does not exist for them."""
+    ensure("model", route, "read", ModelNotFoundError(route.identifier, param="model"), identifier=route.identifier)
+    return route
 
 
 async def amodel_route(identifier: str, stack: ProviderStack) -> ModelRoute:
     """The route of a registered model, else of 'provider_id/provider_model_id' for an inference provider."""
     row = (
         await Model.objects.filter(identifier=identifier)
-        .values_list("provider_id", "provider_resource_id", "model_type")
+        .values_list("provider_id", "provider_resource_id", "model_type", "owner_principal", "owner_attributes")
         .afirst()
     )
     if row is not None:
-        return ModelRoute(identifier, *row)
+        return _readable(ModelRoute(identifier, *row))
     provider_id, slash, provider_model_id = identifier.partition("/")
     handle = stack.handles.get(provider_id)
     if slash and provider_model_id and handle is not None and handle.api == Api.inference:
@@ -106,7 +119,7 @@ async def aresolve_model(identifier: str) -> tuple[ModelRoute, ProviderStack]:
     now = time.monotonic()
     # A stack the resolver has since replaced (registrations changed, or reset) voids the entry.
     if cached is not None and cached[0] > now and cached[1] is _resolver_stack():
-        return cached[2], cached[1]
+        return _readable(cached[2]), cached[1]
     stack = await resolver.aget_stack()
     route = await amodel_route(identifier, stack)
     if len(_resolved) >= ROUTE_CACHE_SIZE:

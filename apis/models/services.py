@@ -8,10 +8,11 @@ from asgiref.sync import async_to_sync
 from django.db import transaction
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from apis.common.errors import BadRequestError, ConflictError, ModelNotFoundError, StackError
+from apis.access.guards import ensure_create
+from apis.common.errors import BadRequestError, ConflictError, StackError
 from apis.inference.schemas import ProviderModel
 from apis.models.models import Model
-from apis.models.selectors import model_routes_forget
+from apis.models.selectors import model_get, model_routes_forget
 from apis.providers.models import ProviderRegistration
 from providers.resolver import get_stack
 from providers.spec import Api
@@ -104,6 +105,7 @@ def model_register(
     source: str = Model.Source.API,
 ) -> Model:
     """Register a model; registering it again with the same fields returns it, different ones are a conflict."""
+    ensure_create("model", identifier)
     fields = model_fields_check(
         identifier=identifier,
         provider_id=provider_id,
@@ -163,9 +165,7 @@ def model_update(
 
 @transaction.atomic
 def model_unregister(*, identifier: str) -> None:
-    deleted, _ = Model.objects.filter(identifier=identifier).delete()
-    if not deleted:
-        raise ModelNotFoundError(identifier)
+    model_get(identifier, action="delete").delete()
     _forget_routes()
 
 
