@@ -67,6 +67,22 @@ def _builtin_specs() -> Iterable[ProviderSpec]:
         api_dependencies=(Api.inference,),
         description="Shields classified by a registered Llama Guard model, through the inference API.",
     )
+    yield ProviderSpec(
+        api=Api.vector_io,
+        provider_type="inline::orm",
+        module="providers.inline.vector_io.orm",
+        config_class="providers.inline.vector_io.orm.config.OrmVectorIOConfig",
+        pip_packages=("numpy",),
+        description="Vector DBs in the Django database (float32 vectors), exact cosine search.",
+    )
+    yield ProviderSpec(
+        api=Api.vector_io,
+        provider_type="remote::pgvector",
+        module="providers.remote.vector_io.pgvector",
+        config_class="providers.remote.vector_io.pgvector.config.PgvectorVectorIOConfig",
+        pip_packages=("psycopg[binary]",),
+        description="Vector DBs as tables of a PostgreSQL database (a Django database) with the pgvector extension.",
+    )
 
 
 def _config_name(service: str) -> str:

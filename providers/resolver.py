@@ -35,6 +35,7 @@ PROVIDER_PROTOCOLS: dict[str, str] = {
     Api.files: "apis.files.protocol.Files",
     Api.batches: "apis.batches.protocol.Batches",
     Api.safety: "apis.safety.protocol.SafetyProvider",
+    Api.vector_io: "apis.vector_io.protocol.VectorIOProvider",
 }
 
 # Routing-table APIs are served by the providers of another API.

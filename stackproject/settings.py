@@ -87,6 +87,8 @@ STACK_API_APPS = [
     "apis.batches",
     "apis.shields",
     "apis.safety",
+    "apis.vector_dbs",
+    "apis.vector_io",
 ]
 
 INSTALLED_APPS = [

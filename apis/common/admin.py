@@ -51,6 +51,7 @@ class RoutedResourceForm(forms.ModelForm):
             self._register(self.cleaned_data)
 
     def _register(self, cleaned: dict[str, Any]) -> None:
+        self.table.stack()
         try:
             registration = Registration(
                 identifier=cleaned["identifier"],

@@ -97,6 +97,15 @@ class RoutingTable(Generic[Row, Resource]):
 
     # Providers
 
+    def stack(self) -> ProviderStack:
+        """The running providers, once the distribution config is applied.
+
+        Building the stack applies the config: until then its providers, models and resources are not
+        in the tables. Services whose checks read them (a vector DB's embedding model) call this first.
+        Never from a config applier, which runs while the stack is being built.
+        """
+        return get_stack()
+
     def provider_ids(self) -> list[str]:
         """The enabled providers of the serving API, by id."""
         return list(
@@ -207,8 +216,7 @@ class RoutingTable(Generic[Row, Resource]):
         authentication is off).
         """
         ensure_create(self.resource_type, registration.identifier)
-        # Building the stack applies the distribution config: its providers are among the choices.
-        stack = get_stack()
+        stack = self.stack()
         try:
             with transaction.atomic():
                 return self._register(stack, registration, source, owner_fields() if owner is None else owner)
@@ -253,7 +261,7 @@ class RoutingTable(Generic[Row, Resource]):
 
     def unregister(self, identifier: str) -> None:
         """Remove a resource the caller may delete, and tell its provider (when it is running)."""
-        stack = get_stack()
+        stack = self.stack()
         with transaction.atomic():
             row = self.model.objects.select_for_update().filter(identifier=identifier).first()
             row = self._checked(row, identifier, "delete", None)

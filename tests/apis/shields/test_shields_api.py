@@ -77,7 +77,7 @@ def test_the_provider_is_told_and_its_refusal_registers_nothing(client: Client, 
     refused = register(client, shield_id="s", params={"categories": ["violence", "spam"]})
     assert refused.status_code == 400
     assert refused.json()["error"] == {
-        "message": "Unknown categories spam; this provider has: violence, pii.",
+        "message": "Unknown categories spam; this provider has: pii, violence.",
         "type": "invalid_request_error",
         "code": None,
         "param": "params.categories",

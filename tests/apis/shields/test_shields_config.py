@@ -78,4 +78,4 @@ def test_providers_learn_of_config_shields_before_running_them(client: Client, s
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert response.json()["error"]["message"] == "Unknown categories spam; this provider has: violence, pii."
+    assert response.json()["error"]["message"] == "Unknown categories spam; this provider has: pii, violence."

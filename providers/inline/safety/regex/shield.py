@@ -17,8 +17,10 @@ class RegexSafety:
     def __init__(self, config: RegexSafetyConfig) -> None:
         self.config = config
         flags = re.IGNORECASE if config.ignore_case else 0
+        # By name: the stored config may not keep the order it was written in (PostgreSQL's jsonb does not).
         self.patterns = {
-            name: [re.compile(pattern, flags) for pattern in patterns] for name, patterns in config.categories.items()
+            name: [re.compile(pattern, flags) for pattern in config.categories[name]]
+            for name in sorted(config.categories)
         }
 
     def _categories(self, shield: Shield) -> list[str]:
