@@ -8,6 +8,12 @@ if [ "${STACK_SKIP_LOCAL_MODEL:-0}" != 1 ]; then
     ensure_local_model
 fi
 
+# The console's browser tests drive Debian's Chromium: installed here when missing and we may (root, apt-get).
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } ||
+        echo "Chromium could not be installed: the console's browser tests will be skipped." >&2
+fi
+
 "$VENV/bin/ruff" check .
 echo "== test suite: SQLite + embedded broker"
 env -u DATABASE_URL -u CELERY_BROKER_URL -u CACHE_URL "$VENV/bin/pytest" "$@"

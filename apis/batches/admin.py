@@ -196,7 +196,12 @@ class BatchAdmin(admin.ModelAdmin):
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
     ) -> Any:
         # Nothing on the page is edited: batches change through their engine, or cancel.
-        context = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
+        context = {
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "subtitle": unquote(object_id),  # not str(batch): its status is shown live, the title would go stale
+        }
         return super().change_view(request, object_id, form_url, {**context, **(extra_context or {})})
 
     def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
