@@ -83,6 +83,21 @@ def _builtin_specs() -> Iterable[ProviderSpec]:
         pip_packages=("psycopg[binary]",),
         description="Vector DBs as tables of a PostgreSQL database (a Django database) with the pgvector extension.",
     )
+    yield ProviderSpec(
+        api=Api.tool_runtime,
+        provider_type="remote::model-context-protocol",
+        module="providers.remote.tool_runtime.model_context_protocol",
+        config_class="providers.remote.tool_runtime.model_context_protocol.config.ModelContextProtocolConfig",
+        pip_packages=("mcp",),
+        description="Tool groups served by MCP servers (streamable HTTP, or SSE for endpoints ending in /sse).",
+    )
+    yield ProviderSpec(
+        api=Api.tool_runtime,
+        provider_type="inline::builtin",
+        module="providers.inline.tool_runtime.builtin",
+        config_class="providers.inline.tool_runtime.builtin.config.BuiltinToolRuntimeConfig",
+        description="Tools run in the server process: a safe calculator.",
+    )
 
 
 def _config_name(service: str) -> str:

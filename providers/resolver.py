@@ -36,6 +36,7 @@ PROVIDER_PROTOCOLS: dict[str, str] = {
     Api.batches: "apis.batches.protocol.Batches",
     Api.safety: "apis.safety.protocol.SafetyProvider",
     Api.vector_io: "apis.vector_io.protocol.VectorIOProvider",
+    Api.tool_runtime: "apis.tool_runtime.protocol.ToolRuntimeProvider",
 }
 
 # Routing-table APIs are served by the providers of another API.

@@ -89,6 +89,8 @@ STACK_API_APPS = [
     "apis.safety",
     "apis.vector_dbs",
     "apis.vector_io",
+    "apis.tool_groups",
+    "apis.tool_runtime",
 ]
 
 INSTALLED_APPS = [
@@ -305,7 +307,12 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+    "loggers": {
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+        # The MCP client's HTTP library logs every request at INFO.
+        "httpx2": {"level": "WARNING"},
+    },
 }
 # Workers log through the same configuration (and so in the same format) as the web processes.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -165,3 +165,11 @@ class ShieldNotFoundError(NotFoundError):
 
 class VectorDBNotFoundError(NotFoundError):
     resource = "Vector DB"
+
+
+class ToolGroupNotFoundError(NotFoundError):
+    resource = "Tool group"
+
+
+class ToolNotFoundError(NotFoundError):
+    resource = "Tool"
