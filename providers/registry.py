@@ -99,6 +99,16 @@ def _builtin_specs() -> Iterable[ProviderSpec]:
         description="Tools run in the server process: a safe calculator.",
     )
 
+    yield ProviderSpec(
+        api=Api.datasetio,
+        provider_type="inline::localfs",
+        module="providers.inline.datasetio.localfs",
+        config_class="providers.inline.datasetio.localfs.config.LocalfsDatasetIOConfig",
+        optional_api_dependencies=(Api.files,),
+        description="Dataset rows given inline or appended (in the database), or read as a stream from a /v1/files "
+        "file, a file:// path under STACK_DATASETS_DIRS or a data: URI (CSV, JSON Lines, JSON).",
+    )
+
 
 def _config_name(service: str) -> str:
     return "".join(part.capitalize() for part in service.replace("-", " ").split()) + "Config"

@@ -37,6 +37,7 @@ PROVIDER_PROTOCOLS: dict[str, str] = {
     Api.safety: "apis.safety.protocol.SafetyProvider",
     Api.vector_io: "apis.vector_io.protocol.VectorIOProvider",
     Api.tool_runtime: "apis.tool_runtime.protocol.ToolRuntimeProvider",
+    Api.datasetio: "apis.datasetio.protocol.DatasetIOProvider",
 }
 
 # Routing-table APIs are served by the providers of another API.

@@ -91,6 +91,8 @@ STACK_API_APPS = [
     "apis.vector_io",
     "apis.tool_groups",
     "apis.tool_runtime",
+    "apis.datasets",
+    "apis.datasetio",
 ]
 
 INSTALLED_APPS = [
@@ -267,6 +269,11 @@ CELERY_BEAT_SCHEDULE["models-refresh"] = {
     "task": "models.refresh_from_providers",
     "schedule": STACK_MODELS_REFRESH_INTERVAL,
 }
+
+# Datasets. `file://` dataset URIs may name files under these directories only (comma-separated; the state
+# directory's "datasets" folder by default, never the rest of it: it holds the database and the keys).
+STACK_DATASETS_DIRS = env_list("STACK_DATASETS_DIRS", [str(STATE_DIR / "datasets")])
+STACK_DATASETIO_PAGE_SIZE = env_int("STACK_DATASETIO_PAGE_SIZE", 1000)
 
 # The batch engine (see apis.batches.conf for what each one means).
 STACK_BATCH_CHUNK_SIZE = env_int("STACK_BATCH_CHUNK_SIZE", 250)

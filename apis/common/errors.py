@@ -173,3 +173,7 @@ class ToolGroupNotFoundError(NotFoundError):
 
 class ToolNotFoundError(NotFoundError):
     resource = "Tool"
+
+
+class DatasetNotFoundError(NotFoundError):
+    resource = "Dataset"

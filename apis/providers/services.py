@@ -26,6 +26,7 @@ RESOURCE_APPLIERS: dict[str, str] = {
     "shields": "apis.shields.services.shields_apply_config",
     "vector_dbs": "apis.vector_dbs.services.vector_dbs_apply_config",
     "tool_groups": "apis.tool_groups.services.tool_groups_apply_config",
+    "datasets": "apis.datasets.services.datasets_apply_config",
 }
 # Exporters of the current resources back into `registered_resources`.
 RESOURCE_EXPORTERS: dict[str, str] = {
@@ -33,6 +34,7 @@ RESOURCE_EXPORTERS: dict[str, str] = {
     "shields": "apis.shields.selectors.shields_export_config",
     "vector_dbs": "apis.vector_dbs.selectors.vector_dbs_export_config",
     "tool_groups": "apis.tool_groups.selectors.tool_groups_export_config",
+    "datasets": "apis.datasets.selectors.datasets_export_config",
 }
 
 
