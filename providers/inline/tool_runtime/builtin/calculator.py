@@ -12,6 +12,7 @@ import math
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 Number = int | float
 
@@ -61,9 +62,15 @@ class Calculator:
     max_expression_length: int = 1000
     max_integer_digits: int = 1000
 
-    @property
+    @cached_property
+    def integer_limit(self) -> int:
+        """The smallest integer with too many digits."""
+        return 10**self.max_integer_digits
+
+    @cached_property
     def max_integer_bits(self) -> int:
-        return math.floor(self.max_integer_digits * math.log2(10))
+        """An integer with more bits than this has more than max_integer_digits digits."""
+        return math.ceil(self.max_integer_digits * math.log2(10))
 
     def evaluate(self, expression: str) -> Number:
         """The expression's value; a CalculatorError names what is wrong."""
@@ -159,8 +166,10 @@ class Calculator:
         if (
             isinstance(base, int)
             and isinstance(exponent, int)
-            and abs(base) > 1
-            and exponent * math.log2(abs(base)) > self.max_integer_bits
+            and exponent > 0
+            # A lower bound of the result's bits, in integers (a float product could overflow); a power that
+            # passes it has at most twice the limit's bits, cheap to compute and then checked like any result.
+            and exponent * (abs(base).bit_length() - 1) > self.max_integer_bits
         ):
             shown = f"{base}**{exponent}" if len(str(base)) + len(str(exponent)) < 40 else "the power"
             raise CalculatorError(f"The result of {shown} would have more than {self.max_integer_digits} digits.")
@@ -172,17 +181,26 @@ class Calculator:
 
     def _call(self, name: str, arguments: list[Number]) -> Number:
         function = FUNCTIONS[name][0]
+        if name == "round" and len(arguments) == 2:
+            # round(x, -n) computes 10**n.
+            digits = arguments[1]
+            if not isinstance(digits, int) or abs(digits) > self.max_integer_digits:
+                raise CalculatorError(
+                    f"round()'s second argument must be an integer between -{self.max_integer_digits} "
+                    f"and {self.max_integer_digits}."
+                )
         try:
             return self._checked(function(*arguments))
         except (ValueError, ZeroDivisionError):
-            raise CalculatorError(f"{name}() is not defined for {', '.join(map(repr, arguments))}.") from None
+            shown = ", ".join(text if len(text := repr(value)) <= 30 else text[:27] + "..." for value in arguments)
+            raise CalculatorError(f"{name}() is not defined for {shown}.") from None
         except OverflowError:
             raise CalculatorError(f"The result of {name}() is too large.") from None
 
     def _checked(self, value: Number) -> Number:
         """The value, if within bounds: an integer's size, a float's finiteness."""
         if isinstance(value, int):
-            if value.bit_length() > self.max_integer_bits:
+            if abs(value) >= self.integer_limit:
                 raise CalculatorError(f"A number has more than {self.max_integer_digits} digits.")
         elif not math.isfinite(value):
             raise CalculatorError("The result is too large.")
