@@ -24,7 +24,8 @@ class ToolGroupForm(RoutedResourceForm):
     table = TOOL_GROUPS
     # The API has no provider id for a group: it is its identifier.
     provider_resource_id = None
-    mcp_endpoint_uri = forms.CharField(
+    # Named as in the API, so that the provider's refusals (param "mcp_endpoint") show on it.
+    mcp_endpoint = forms.CharField(
         required=False,
         max_length=2048,
         label="MCP endpoint",
@@ -40,16 +41,16 @@ class ToolGroupForm(RoutedResourceForm):
 
     class Meta:
         model = ToolGroup
-        fields = ["identifier", "provider_id", "mcp_endpoint_uri", "args"]
+        fields = ["identifier", "provider_id", "args"]
 
     def type_fields(self, cleaned: dict[str, Any]) -> dict[str, Any]:
-        uri = (cleaned.get("mcp_endpoint_uri") or "").strip()
+        uri = (cleaned.get("mcp_endpoint") or "").strip()
         if uri:
             try:
                 uri = URL(uri=uri).uri
             except ValidationError:
                 raise BadRequestError(
-                    "The MCP endpoint must start with http:// or https://.", param="mcp_endpoint_uri"
+                    "The MCP endpoint must start with http:// or https://.", param="mcp_endpoint"
                 ) from None
         args = cleaned.get("args") or {}
         if not isinstance(args, dict):
@@ -78,6 +79,14 @@ class ToolGroupAdmin(RoutedResourceAdmin):
                     *RoutedResourceAdmin.list_display[3:]]
     search_fields = [*RoutedResourceAdmin.search_fields, "mcp_endpoint_uri", "tools__name"]
     actions = ["refresh_tools"]
+
+    def get_inlines(self, request: HttpRequest, obj: ToolGroup | None) -> list[type[admin.TabularInline]]:
+        # A group being added has no tools yet: they are listed when it is registered.
+        return self.inlines if obj is not None else []
+
+    @admin.display(description="MCP endpoint")
+    def mcp_endpoint(self, obj: ToolGroup) -> str:
+        return obj.mcp_endpoint_uri
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ToolGroup]:
         return super().get_queryset(request).annotate(tool_count=Count("tools"))
