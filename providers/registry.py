@@ -108,6 +108,22 @@ def _builtin_specs() -> Iterable[ProviderSpec]:
         description="Dataset rows given inline or appended (in the database), or read as a stream from a /v1/files "
         "file, a file:// path under STACK_DATASETS_DIRS or a data: URI (CSV, JSON Lines, JSON).",
     )
+    yield ProviderSpec(
+        api=Api.scoring,
+        provider_type="inline::basic",
+        module="providers.inline.scoring.basic",
+        config_class="providers.inline.scoring.basic.config.BasicScoringConfig",
+        description="basic::equality, basic::subset_of and basic::regex_parser_multiple_choice_answer; no model needed.",
+    )
+    yield ProviderSpec(
+        api=Api.scoring,
+        provider_type="inline::llm-as-judge",
+        module="providers.inline.scoring.llm_as_judge",
+        config_class="providers.inline.scoring.llm_as_judge.config.LlmAsJudgeScoringConfig",
+        # Optional so that it starts before any model service is configured; the judge model is looked up per call.
+        optional_api_dependencies=(Api.inference,),
+        description="llm-as-judge::base: a registered LLM judges each row through the inference API.",
+    )
 
 
 def _config_name(service: str) -> str:

@@ -38,6 +38,7 @@ PROVIDER_PROTOCOLS: dict[str, str] = {
     Api.vector_io: "apis.vector_io.protocol.VectorIOProvider",
     Api.tool_runtime: "apis.tool_runtime.protocol.ToolRuntimeProvider",
     Api.datasetio: "apis.datasetio.protocol.DatasetIOProvider",
+    Api.scoring: "apis.scoring.protocol.ScoringProvider",
 }
 
 # Routing-table APIs are served by the providers of another API.

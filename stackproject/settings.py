@@ -93,6 +93,8 @@ STACK_API_APPS = [
     "apis.tool_runtime",
     "apis.datasets",
     "apis.datasetio",
+    "apis.scoring_functions",
+    "apis.scoring",
 ]
 
 INSTALLED_APPS = [
@@ -270,10 +272,11 @@ CELERY_BEAT_SCHEDULE["models-refresh"] = {
     "schedule": STACK_MODELS_REFRESH_INTERVAL,
 }
 
-# Datasets. `file://` dataset URIs may name files under these directories only (comma-separated; the state
-# directory's "datasets" folder by default, never the rest of it: it holds the database and the keys).
+# Datasets and scoring. `file://` dataset URIs may name files under these directories only (comma-separated;
+# the state directory's "datasets" folder by default, never the rest of it: it holds the database and the keys).
 STACK_DATASETS_DIRS = env_list("STACK_DATASETS_DIRS", [str(STATE_DIR / "datasets")])
 STACK_DATASETIO_PAGE_SIZE = env_int("STACK_DATASETIO_PAGE_SIZE", 1000)
+STACK_SCORING_MAX_ROWS = env_int("STACK_SCORING_MAX_ROWS", 10_000)
 
 # The batch engine (see apis.batches.conf for what each one means).
 STACK_BATCH_CHUNK_SIZE = env_int("STACK_BATCH_CHUNK_SIZE", 250)

@@ -177,3 +177,7 @@ class ToolNotFoundError(NotFoundError):
 
 class DatasetNotFoundError(NotFoundError):
     resource = "Dataset"
+
+
+class ScoringFunctionNotFoundError(NotFoundError):
+    resource = "Scoring function"

@@ -27,6 +27,7 @@ RESOURCE_APPLIERS: dict[str, str] = {
     "vector_dbs": "apis.vector_dbs.services.vector_dbs_apply_config",
     "tool_groups": "apis.tool_groups.services.tool_groups_apply_config",
     "datasets": "apis.datasets.services.datasets_apply_config",
+    "scoring_functions": "apis.scoring_functions.services.scoring_functions_apply_config",
 }
 # Exporters of the current resources back into `registered_resources`.
 RESOURCE_EXPORTERS: dict[str, str] = {
@@ -35,6 +36,7 @@ RESOURCE_EXPORTERS: dict[str, str] = {
     "vector_dbs": "apis.vector_dbs.selectors.vector_dbs_export_config",
     "tool_groups": "apis.tool_groups.selectors.tool_groups_export_config",
     "datasets": "apis.datasets.selectors.datasets_export_config",
+    "scoring_functions": "apis.scoring_functions.selectors.scoring_functions_export_config",
 }
 
 
