@@ -88,6 +88,9 @@ class BatchChunk(models.Model):
     # Whoever holds the token may record results for the chunk; a worker that lost it (its lease ran out
     # and the chunk went to another) finds out at its next write and stops.
     lease_token = models.CharField(max_length=32, blank=True, default="")
+    leased_by = models.CharField(
+        max_length=255, blank=True, default="", help_text="The worker (node and process) that last took the chunk."
+    )
     leased_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     recorded = models.PositiveIntegerField(default=0)

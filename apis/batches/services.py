@@ -7,7 +7,9 @@ one outcome on SQLite and PostgreSQL alike. Celery tasks are sent by name once t
 
 import hashlib
 import logging
+import os
 import secrets
+import socket
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -22,6 +24,7 @@ from apis.batches.models import Batch, BatchChunk, BatchResult
 from apis.batches.schemas import SUPPORTED_ENDPOINTS
 from apis.batches.selectors import batch_get, batch_recorded_lines
 from apis.common.errors import BadRequestError, BatchNotFoundError, ConflictError
+from stackproject import celery as celery_module
 from stackproject.celery import app
 
 logger = logging.getLogger(__name__)
@@ -368,12 +371,18 @@ def _lease(chunk: BatchChunk, batch: Batch, token: str) -> ChunkLease:
     )
 
 
+def worker_name() -> str:
+    """This process as ops know it: its Celery node (or host) and pid."""
+    return f"{celery_module.node_name or socket.gethostname()}:{os.getpid()}"
+
+
 def _take(batch: Batch, chunk: BatchChunk) -> ChunkLease:
     token = secrets.token_hex(16)
     chunk.status, chunk.lease_token = BatchChunk.Status.RUNNING, token
     chunk.leased_until = timezone.now() + timedelta(seconds=batch_settings().lease_seconds)
+    chunk.leased_by = worker_name()
     chunk.attempts += 1
-    chunk.save(update_fields=["status", "lease_token", "leased_until", "attempts"])
+    chunk.save(update_fields=["status", "lease_token", "leased_until", "leased_by", "attempts"])
     return _lease(chunk, batch, token)
 
 

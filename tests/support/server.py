@@ -99,6 +99,7 @@ class StackServer:
         self.web_workers = web_workers
         self.web: subprocess.Popen | None = None
         self.workers: list[subprocess.Popen] = []
+        self._log_starts: dict[str, int] = {}
         self.logs = state_dir / "logs"
         self.logs.mkdir(parents=True, exist_ok=True)
 
@@ -134,7 +135,10 @@ class StackServer:
     def start_worker(self, concurrency: int = 2, name: str | None = None, beat: bool = False) -> subprocess.Popen:
         """A Celery worker; with `beat`, it also runs the periodic tasks (the maintenance sweep)."""
         name = name or f"w{len(self.workers)}-{uuid.uuid4().hex[:6]}"
-        log = open(self.logs / f"worker-{name}.log", "ab")  # noqa: SIM115 - closed with the process
+        log_path = self.logs / f"worker-{name}.log"
+        # Where this start's lines begin: a restarted worker appends to its log.
+        self._log_starts[name] = log_path.stat().st_size if log_path.exists() else 0
+        log = open(log_path, "ab")  # noqa: SIM115 - closed with the process
         schedule = ["--beat", "--schedule", str(self.state_dir / f"celerybeat-{name}")] if beat else []
         worker = subprocess.Popen(
             [
@@ -160,6 +164,18 @@ class StackServer:
         )
         self.workers.append(worker)
         return worker
+
+    def wait_worker_ready(self, name: str, timeout: float = 60.0) -> None:
+        """Wait until the named worker, as last started, says it is ready to take tasks."""
+        log = self.logs / f"worker-{name}.log"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with log.open("rb") as handle:
+                handle.seek(self._log_starts.get(name, 0))
+                if b" ready." in handle.read():
+                    return
+            time.sleep(0.1)
+        raise TimeoutError(f"worker {name} not ready after {timeout}s\n{self.log_text()}")
 
     def kill_worker(self, worker: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
         """Kill the worker's whole process group (the main process and its pool children)."""

@@ -111,9 +111,11 @@ class ReferenceBatches:
         if validation.errors:
             services.batch_fail_validation(batch_id=batch_id, errors=validation.errors)
             return
-        services.batch_start(
+        if services.batch_start(
             batch_id=batch_id, chunks=validation.chunks, model=validation.model, provider_id=validation.provider_id
-        )
+        ):
+            lines = sum(chunk.line_count for chunk in validation.chunks)
+            logger.info("Batch %s is in progress: %d requests in %d chunks", batch_id, lines, len(validation.chunks))
 
     def process_chunk(self, *, chunk_id: int) -> None:
         """Lease the chunk and run its requests (and the batch's next chunks); a duplicate message does nothing."""
