@@ -41,6 +41,8 @@ class StopMatcher:
 
     def feed(self, text: str) -> str:
         """The text that is now safe to send; sets `stopped` when a stop sequence was reached."""
+        if self.stopped:
+            return ""
         self.pending += text
         cuts = [self.pending.find(stop) for stop in self.stops if stop and stop in self.pending]
         if cuts:

@@ -108,7 +108,6 @@ class LocalModel:
     """A loaded GGUF model and its llama.cpp context; hold `lock` while using any other method."""
 
     def __init__(self, entry: LocalModelEntry, gguf: Path) -> None:
-        threads = entry.threads or os.cpu_count() or 1
         embedding = entry.kind == ModelKind.embedding
         self.kind = entry.kind
         self.lock = threading.Lock()
@@ -118,8 +117,8 @@ class LocalModel:
             # An embedding input is decoded in one batch, so any input that fits the context fits the batch.
             n_batch=entry.context_size if embedding else 512,
             n_ubatch=entry.context_size if embedding else 512,
-            n_threads=threads,
-            n_threads_batch=threads,
+            n_threads=entry.threads,
+            n_threads_batch=entry.threads,
             embedding=embedding,
             pooling_type=llama_cpp.LLAMA_POOLING_TYPE_MEAN if embedding else llama_cpp.LLAMA_POOLING_TYPE_UNSPECIFIED,
             verbose=False,

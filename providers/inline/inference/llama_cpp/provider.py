@@ -11,7 +11,7 @@ import struct
 import threading
 import time
 import uuid
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -334,7 +334,7 @@ class LlamaCppInferenceProvider:
     ) -> tuple[AsyncGenerator[Event, None], Prepared]:
         """Start generating; returns once the prompts are known to fit, so that errors come before a stream."""
 
-        def produce(cancelled: threading.Event) -> Iterator[Event]:
+        def produce(cancelled: threading.Event) -> Generator[Event, None, None]:
             with self._turn():
                 if cancelled.is_set():
                     return

@@ -7,7 +7,7 @@ asgiref's, or the short-lived ones that Celery tasks create with `asyncio.run`.
 
 import asyncio
 import threading
-from collections.abc import AsyncGenerator, Callable, Iterator
+from collections.abc import AsyncGenerator, Callable, Generator
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -15,7 +15,9 @@ T = TypeVar("T")
 _ITEM, _ERROR, _END = "item", "error", "end"
 
 
-async def iterate_in_thread(produce: Callable[[threading.Event], Iterator[T]], *, name: str) -> AsyncGenerator[T, None]:
+async def iterate_in_thread(
+    produce: Callable[[threading.Event], Generator[T, None, None]], *, name: str
+) -> AsyncGenerator[T, None]:
     """Items of `produce(cancelled)`, computed on a new thread.
 
     When the consumer stops early (it closes the generator, is cancelled, or its loop ends),
@@ -32,8 +34,9 @@ async def iterate_in_thread(produce: Callable[[threading.Event], Iterator[T]], *
             cancelled.set()
 
     def run() -> None:
+        items = produce(cancelled)
         try:
-            for item in produce(cancelled):
+            for item in items:
                 deliver(_ITEM, item)
                 if cancelled.is_set():
                     return
@@ -41,6 +44,9 @@ async def iterate_in_thread(produce: Callable[[threading.Event], Iterator[T]], *
             deliver(_ERROR, exc)
         else:
             deliver(_END, None)
+        finally:
+            # Runs the producer's own cleanup (releasing its model) now, on this thread.
+            items.close()
 
     threading.Thread(target=run, name=name, daemon=True).start()
     try:
