@@ -143,8 +143,10 @@ def provider_connection_test(
     lists_models = handle.api == Api.inference and handle.ok
 
     async def run() -> tuple[Health, tuple[list[ProviderModel] | None, str | None]]:
-        listing = _listed_models(handle, list_timeout) if lists_models else asyncio.sleep(0, (None, None))
-        return await asyncio.gather(_health(handle, timeout), listing)
+        if not lists_models:
+            return await _health(handle, timeout), (None, None)
+        health, listing = await asyncio.gather(_health(handle, timeout), _listed_models(handle, list_timeout))
+        return health, listing
 
     started = time.monotonic()
     health, (models, models_error) = async_to_sync(run)()
