@@ -11,10 +11,10 @@ import struct
 import threading
 import time
 import uuid
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
+from collections.abc import AsyncGenerator, Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from apis.common.errors import BadRequestError, ModelNotFoundError, ProviderConfigError, RateLimitError
 from apis.inference.schemas import (
@@ -65,6 +65,7 @@ class Finished:
 
 
 Event = Prepared | Piece | Finished
+Chunk = TypeVar("Chunk", ChatCompletionChunk, Completion)
 PromptBuilder = Callable[[LocalModel], list[tuple[list[int], str]]]
 
 
@@ -79,6 +80,28 @@ class Usage:
             "completion_tokens": self.completion_tokens,
             "total_tokens": self.prompt_tokens + self.completion_tokens,
         }
+
+
+class ChunkStream(Generic[Chunk]):
+    """The chunks of a started generation; closing it stops the generation, even before the first chunk.
+
+    An async generator that was never started ignores `aclose()`, so the generation's own event
+    stream is closed too.
+    """
+
+    def __init__(self, chunks: AsyncGenerator[Chunk, None], events: AsyncGenerator[Event, None]) -> None:
+        self._chunks = chunks
+        self._events = events
+
+    def __aiter__(self) -> "ChunkStream[Chunk]":
+        return self
+
+    async def __anext__(self) -> Chunk:
+        return await self._chunks.__anext__()
+
+    async def aclose(self) -> None:
+        await self._chunks.aclose()
+        await self._events.aclose()
 
 
 def template_messages(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -175,7 +198,7 @@ class LlamaCppInferenceProvider:
 
     async def openai_chat_completion(
         self, request: ChatCompletionRequest
-    ) -> ChatCompletion | AsyncIterator[ChatCompletionChunk]:
+    ) -> ChatCompletion | ChunkStream[ChatCompletionChunk]:
         entry = self._entry(request.model, "chat")
         if request.tools and request.tool_choice != "none":
             raise BadRequestError(f"Model '{entry.id}' cannot call tools.", param="tools")
@@ -193,7 +216,8 @@ class LlamaCppInferenceProvider:
         completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
         if request.stream:
             include_usage = bool(request.stream_options and request.stream_options.include_usage)
-            return self._chat_chunks(events, prepared, completion_id, created, request.model, include_usage)
+            chunks = self._chat_chunks(events, prepared, completion_id, created, request.model, include_usage)
+            return ChunkStream(chunks, events)
         texts, outcomes = await _collect(events)
         choices = [
             {
@@ -209,7 +233,7 @@ class LlamaCppInferenceProvider:
             id=completion_id, created=created, model=request.model, choices=choices, usage=usage.as_dict()
         )
 
-    async def openai_completion(self, request: CompletionRequest) -> Completion | AsyncIterator[Completion]:
+    async def openai_completion(self, request: CompletionRequest) -> Completion | ChunkStream[Completion]:
         entry = self._entry(request.model, "completion")
         if request.suffix:
             raise BadRequestError("'suffix' (fill in the middle) is not supported by this provider.", param="suffix")
@@ -243,9 +267,10 @@ class LlamaCppInferenceProvider:
         echoes = _echoes(prepared, n) if request.echo else {}
         if request.stream:
             include_usage = bool(request.stream_options and request.stream_options.include_usage)
-            return self._completion_chunks(
+            completions = self._completion_chunks(
                 events, prepared, echoes, completion_id, created, request.model, include_usage
             )
+            return ChunkStream(completions, events)
         texts, outcomes = await _collect(events)
         choices = [
             {
@@ -367,7 +392,7 @@ class LlamaCppInferenceProvider:
         created: int,
         model: str,
         include_usage: bool,
-    ) -> AsyncIterator[ChatCompletionChunk]:
+    ) -> AsyncGenerator[ChatCompletionChunk, None]:
         def chunk(choices: list[dict[str, Any]], usage: dict[str, int] | None = None) -> ChatCompletionChunk:
             return ChatCompletionChunk(id=completion_id, created=created, model=model, choices=choices, usage=usage)
 
@@ -402,7 +427,7 @@ class LlamaCppInferenceProvider:
         created: int,
         model: str,
         include_usage: bool,
-    ) -> AsyncIterator[Completion]:
+    ) -> AsyncGenerator[Completion, None]:
         def chunk(choices: list[dict[str, Any]], usage: dict[str, int] | None = None) -> Completion:
             return Completion(id=completion_id, created=created, model=model, choices=choices, usage=usage)
 
