@@ -20,7 +20,7 @@ def create_router(impl: ToolRuntime) -> Router:
         response=ListToolDefsResponse,
         summary="List the tools of tool groups, asking their providers",
         description="Asks each provider now (an MCP server may have changed its tools since the group was "
-        "registered); /v1/tools lists the registered ones.",
+        "registered), so a provider that cannot be reached fails the request; /v1/tools lists the registered ones.",
     )
     async def list_runtime_tools(request: HttpRequest, params: Query[ListRuntimeToolsRequest]) -> ListToolDefsResponse:
         return await impl.list_runtime_tools(params)

@@ -58,7 +58,7 @@ class ModelContextProtocolToolRuntime:
             tools: list[MCPTool] = []
             cursor: str | None = None
             for _ in range(MAX_LIST_PAGES):
-                page = await client.list_tools(cursor=cursor, cache_mode="bypass")
+                page = await client.list_tools(cursor=cursor)
                 tools.extend(page.tools)
                 cursor = page.next_cursor
                 if cursor is None:
