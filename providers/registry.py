@@ -113,7 +113,7 @@ def _builtin_specs() -> Iterable[ProviderSpec]:
         provider_type="inline::basic",
         module="providers.inline.scoring.basic",
         config_class="providers.inline.scoring.basic.config.BasicScoringConfig",
-        description="basic::equality, basic::subset_of and basic::regex_parser_multiple_choice_answer; no model needed.",
+        description="basic::equality, basic::subset_of, basic::regex_parser_multiple_choice_answer; no model needed.",
     )
     yield ProviderSpec(
         api=Api.scoring,
@@ -123,6 +123,16 @@ def _builtin_specs() -> Iterable[ProviderSpec]:
         # Optional so that it starts before any model service is configured; the judge model is looked up per call.
         optional_api_dependencies=(Api.inference,),
         description="llm-as-judge::base: a registered LLM judges each row through the inference API.",
+    )
+    yield ProviderSpec(
+        api=Api.eval,
+        provider_type="inline::meta-reference",
+        module="providers.inline.eval.meta_reference",
+        config_class="providers.inline.eval.meta_reference.config.MetaReferenceEvalConfig",
+        api_dependencies=(Api.datasetio, Api.scoring),
+        optional_api_dependencies=(Api.inference,),
+        description="Benchmarks run against a registered model through the inference API and scored through the "
+        "scoring API; jobs on Celery workers.",
     )
 
 

@@ -39,6 +39,7 @@ PROVIDER_PROTOCOLS: dict[str, str] = {
     Api.tool_runtime: "apis.tool_runtime.protocol.ToolRuntimeProvider",
     Api.datasetio: "apis.datasetio.protocol.DatasetIOProvider",
     Api.scoring: "apis.scoring.protocol.ScoringProvider",
+    Api.eval: "apis.eval.protocol.EvalProvider",
 }
 
 # Routing-table APIs are served by the providers of another API.

@@ -95,6 +95,8 @@ STACK_API_APPS = [
     "apis.datasetio",
     "apis.scoring_functions",
     "apis.scoring",
+    "apis.benchmarks",
+    "apis.eval",
 ]
 
 INSTALLED_APPS = [
@@ -273,11 +275,24 @@ CELERY_BEAT_SCHEDULE["models-refresh"] = {
     "schedule": STACK_MODELS_REFRESH_INTERVAL,
 }
 
-# Datasets and scoring. `file://` dataset URIs may name files under these directories only (comma-separated;
+# Datasets, scoring and eval. `file://` dataset URIs may name files under these directories only (comma-separated;
 # the state directory's "datasets" folder by default, never the rest of it: it holds the database and the keys).
 STACK_DATASETS_DIRS = env_list("STACK_DATASETS_DIRS", [str(STATE_DIR / "datasets")])
 STACK_DATASETIO_PAGE_SIZE = env_int("STACK_DATASETIO_PAGE_SIZE", 1000)
 STACK_SCORING_MAX_ROWS = env_int("STACK_SCORING_MAX_ROWS", 10_000)
+# Eval jobs run on the default queue; the sweep ("eval.recover", maintenance queue) re-sends those whose worker
+# stopped renewing its lease (see apis.eval.conf for what each setting means).
+STACK_EVAL_SYNC_MAX_ROWS = env_int("STACK_EVAL_SYNC_MAX_ROWS", 20)
+STACK_EVAL_JOB_MAX_ROWS = env_int("STACK_EVAL_JOB_MAX_ROWS", 10_000)
+STACK_EVAL_CONCURRENCY = env_int("STACK_EVAL_CONCURRENCY", 8)
+STACK_EVAL_LEASE_SECONDS = float(os.environ.get("STACK_EVAL_LEASE_SECONDS") or 60)
+STACK_EVAL_REQUEUE_SECONDS = float(os.environ.get("STACK_EVAL_REQUEUE_SECONDS") or 120)
+STACK_EVAL_MAX_ATTEMPTS = env_int("STACK_EVAL_MAX_ATTEMPTS", 3)
+STACK_EVAL_REQUEST_RETRIES = env_int("STACK_EVAL_REQUEST_RETRIES", 3)
+STACK_EVAL_RETRY_BACKOFF_SECONDS = float(os.environ.get("STACK_EVAL_RETRY_BACKOFF_SECONDS") or 1.0)
+CELERY_TASK_ROUTES["eval.run_job"] = {"queue": "celery"}
+CELERY_TASK_ROUTES["eval.recover"] = {"queue": "maintenance"}
+CELERY_BEAT_SCHEDULE["eval-recover"] = {"task": "eval.recover", "schedule": STACK_MAINTENANCE_INTERVAL}
 
 # The batch engine (see apis.batches.conf for what each one means).
 STACK_BATCH_CHUNK_SIZE = env_int("STACK_BATCH_CHUNK_SIZE", 250)

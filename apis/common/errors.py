@@ -181,3 +181,11 @@ class DatasetNotFoundError(NotFoundError):
 
 class ScoringFunctionNotFoundError(NotFoundError):
     resource = "Scoring function"
+
+
+class BenchmarkNotFoundError(NotFoundError):
+    resource = "Benchmark"
+
+
+class EvalJobNotFoundError(NotFoundError):
+    resource = "Eval job"

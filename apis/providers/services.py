@@ -28,6 +28,7 @@ RESOURCE_APPLIERS: dict[str, str] = {
     "tool_groups": "apis.tool_groups.services.tool_groups_apply_config",
     "datasets": "apis.datasets.services.datasets_apply_config",
     "scoring_functions": "apis.scoring_functions.services.scoring_functions_apply_config",
+    "benchmarks": "apis.benchmarks.services.benchmarks_apply_config",
 }
 # Exporters of the current resources back into `registered_resources`.
 RESOURCE_EXPORTERS: dict[str, str] = {
@@ -37,6 +38,7 @@ RESOURCE_EXPORTERS: dict[str, str] = {
     "tool_groups": "apis.tool_groups.selectors.tool_groups_export_config",
     "datasets": "apis.datasets.selectors.datasets_export_config",
     "scoring_functions": "apis.scoring_functions.selectors.scoring_functions_export_config",
+    "benchmarks": "apis.benchmarks.selectors.benchmarks_export_config",
 }
 
 
