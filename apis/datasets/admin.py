@@ -66,7 +66,7 @@ class DatasetAdmin(RoutedResourceAdmin):
     list_filter = ["purpose", "provider_id", "source"]
     readonly_fields = [*RoutedResourceAdmin.readonly_fields, "row_preview"]
 
-    @admin.display(description="source type")
+    @admin.display(description="rows")
     def source_kind(self, obj: RegisteredDataset) -> str:
         source = obj.data_source or {}
         if source.get("type") == "uri":

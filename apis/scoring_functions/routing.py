@@ -39,5 +39,6 @@ class ScoringFunctionsRoutingTable:
         return scoring_fn_to_schema(row)
 
     async def unregister_scoring_function(self, request: UnregisterScoringFunctionRequest) -> ScoringFunctionDeleted:
+        await ascoring_functions_ensure_listed()
         await sync_to_async(scoring_function_unregister)(identifier=request.scoring_fn_id)
         return ScoringFunctionDeleted(identifier=request.scoring_fn_id)

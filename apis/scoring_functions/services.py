@@ -6,6 +6,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from pydantic import BaseModel, ConfigDict, Field
 
+from apis.common.errors import ConflictError
 from apis.common.models import RoutedResource
 from apis.common.routing_table import Registration
 from apis.scoring_functions.models import RegisteredScoringFunction
@@ -45,6 +46,15 @@ def scoring_function_register(
 
 
 def scoring_function_unregister(*, identifier: str) -> None:
+    """Unregister a function the caller may delete; a provider's own functions stay while the provider runs."""
+    row = SCORING_FUNCTIONS.get(identifier, action="delete", param="scoring_fn_id")
+    if row.source == RoutedResource.Source.LISTED:
+        # It would only come back the next time the providers start: disable the provider instead.
+        raise ConflictError(
+            f"Scoring function '{identifier}' is provider '{row.provider_id}''s own; it is listed while the provider "
+            "is enabled.",
+            param="scoring_fn_id",
+        )
     SCORING_FUNCTIONS.unregister(identifier)
 
 

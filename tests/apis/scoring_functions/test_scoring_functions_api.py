@@ -43,6 +43,12 @@ def test_the_providers_functions_are_listed_at_start(client: Client, eval_stack)
     }
     rows = RegisteredScoringFunction.objects.order_by("identifier")
     assert [(row.source, row.owner_principal) for row in rows] == [("listed_from_provider", "")] * 4
+    # They come with their provider: unregistering one would last only until the providers start again.
+    refused = client.delete("/v1/scoring-functions/basic::equality")
+    assert refused.status_code == 409
+    assert refused.json()["error"]["message"] == (
+        "Scoring function 'basic::equality' is provider 'basic''s own; it is listed while the provider is enabled."
+    )
     # Listed once per provider stack, not at every request.
     RegisteredScoringFunction.objects.filter(identifier="basic::subset_of").delete()
     assert len(client.get("/v1/scoring-functions").json()["data"]) == 3
