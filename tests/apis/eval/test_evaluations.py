@@ -75,6 +75,8 @@ def test_rows_functions_and_sampling_of_the_request(client: Client, benchmark: s
     assert sent[0]["messages"] == [system, {"role": "user", "content": "from csv"}]
     assert (sent[0]["temperature"], sent[0]["top_p"], sent[0]["stop"]) == (0.7, 0.9, ["\n"])
     assert len(sent[1]["messages"]) == 3
+    # What the candidate's sampling params leave out is not sent (the model service's defaults apply).
+    assert "max_tokens" not in sent[0] and "repetition_penalty" not in sent[0]
 
 
 def test_top_k_and_scoring_params(client: Client, benchmark: str, eval_stack: Upstream) -> None:

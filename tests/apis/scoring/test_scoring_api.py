@@ -102,7 +102,7 @@ def test_an_llm_judge_scores_through_the_inference_routing(client: Client, eval_
         "Q: b | A: y | Score: 2",
         "Q: c | A: z | Score: none",
     ]
-    assert {(body["model"], body["temperature"]) for body in sent} == {("echo-model", 0.0)}
+    assert {(body["model"], body["temperature"], "max_tokens" in body) for body in sent} == {("echo-model", 0.0, False)}
 
 
 def test_a_registered_judge_function_uses_its_own_params(client: Client, eval_stack: Upstream) -> None:

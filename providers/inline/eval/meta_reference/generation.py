@@ -55,16 +55,13 @@ def completion_request(candidate: ModelCandidate, messages: list[dict[str, Any]]
         options["top_k"] = strategy.top_k
     else:
         options["temperature"] = 0.0
-    if sampling.repetition_penalty is not None:
-        options["repetition_penalty"] = sampling.repetition_penalty
-    system = [candidate.system_message.model_dump()] if candidate.system_message else []
-    return ChatCompletionRequest(
-        model=candidate.model,
-        messages=[*system, *messages],
-        max_tokens=sampling.max_tokens,
-        stop=sampling.stop,
-        **options,
+    options.update(
+        max_tokens=sampling.max_tokens, stop=sampling.stop, repetition_penalty=sampling.repetition_penalty
     )
+    system = [candidate.system_message.model_dump()] if candidate.system_message else []
+    # Only what was given is sent: the model service keeps its own defaults for the rest.
+    given = {name: value for name, value in options.items() if value is not None}
+    return ChatCompletionRequest(model=candidate.model, messages=[*system, *messages], **given)
 
 
 def answer_of(completion: ChatCompletion) -> str:

@@ -137,12 +137,10 @@ class LlmAsJudgeScoring:
         )
 
     async def _ask(self, model: str, prompt: str) -> str:
+        limit = {"max_tokens": self.config.judge_max_tokens} if self.config.judge_max_tokens else {}
+        # Judging, not writing: the most likely answer.
         request = ChatCompletionRequest(
-            model=model,
-            messages=[{"role": "user", "content": prompt}],
-            # Judging, not writing: the most likely answer.
-            temperature=0.0,
-            max_tokens=self.config.judge_max_tokens,
+            model=model, messages=[{"role": "user", "content": prompt}], temperature=0.0, **limit
         )
         completion = await self.inference.openai_chat_completion(request)
         assert isinstance(completion, ChatCompletion)
