@@ -252,6 +252,11 @@ def get_stack() -> ProviderStack:
         return _current
 
 
+def current_stack() -> ProviderStack | None:
+    """The providers this process runs now, without checking the registry version (None before the first build)."""
+    return _current
+
+
 async def aget_stack() -> ProviderStack:
     from apis.providers.models import RegistryState
 

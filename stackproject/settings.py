@@ -119,7 +119,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "stackproject.observability.RequestIdMiddleware",
     "apis.access.middleware.AccessMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "stackproject.middleware.StaticFilesMiddleware",
     "stackproject.middleware.ApiErrorBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -127,6 +127,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+# The chain of API requests under ASGI (see stackproject.asgi): every one of these is async-capable.
+API_MIDDLEWARE = [
+    "stackproject.observability.RequestIdMiddleware",
+    "apis.access.middleware.AccessMiddleware",
+    "stackproject.middleware.ApiErrorBodyMiddleware",
+    "stackproject.middleware.ApiSecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "stackproject.urls"
@@ -164,6 +172,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_POOL", True):
+    # Under ASGI the admin's requests run their database work in threads of their own, where
+    # persistent connections (one per thread) would mean a new connection per request: a pool instead.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {"min_size": 1, "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10), "timeout": 30}
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -24,6 +24,7 @@ def fresh_stack(settings):
 @pytest.fixture
 def stack_config(settings, tmp_path):
     """Make `text` the process's distribution config (STACK_CONFIG), as a server would be started with."""
+    from apis.access.services import forget_policy
     from providers import resolver
 
     def use(text: str) -> Path:
@@ -31,6 +32,7 @@ def stack_config(settings, tmp_path):
         path.write_text(text)
         settings.STACK_CONFIG = path
         resolver.reset()
+        forget_policy()
         return path
 
     return use

@@ -15,6 +15,7 @@ from apis.access.identity import ATTRIBUTE_KINDS, AccessContext, User
 from apis.access.models import AccessPolicy, ApiKey
 from apis.access.policy import AccessRule, PolicyError, RouteRule, parse_route_rules, parse_rules
 from apis.providers.models import RegistryState
+from providers.resolver import get_stack
 
 KEY_PREFIX = "sk-stack-"
 
@@ -78,21 +79,37 @@ class Policy:
     route_rules: tuple[RouteRule, ...]
 
 
-_policy_cache: tuple[int, Policy] | None = None
+# Every request needs the policy, so it is kept per process and the registry version behind it is
+# checked at most once per POLICY_RECHECK_SECONDS: an edit reaches every process within that time.
+POLICY_RECHECK_SECONDS = 1.0
+_policy_cache: tuple[int, Policy, float] | None = None
+
+
+def fresh_policy() -> Policy | None:
+    """The policy in force if it was checked recently, without touching the database."""
+    cached = _policy_cache
+    if cached is not None and time.monotonic() - cached[2] < POLICY_RECHECK_SECONDS:
+        return cached[1]
+    return None
 
 
 def current_policy() -> Policy:
     """The access and route rules in force, re-read when the registry version moves."""
     global _policy_cache
-    version = RegistryState.current_version()
+    cached = fresh_policy()
+    if cached is not None:
+        return cached
+    # The stack of this process: building it applies the distribution config, and with it the policy.
+    version = get_stack().version
     if _policy_cache is not None and _policy_cache[0] == version:
+        _policy_cache = (version, _policy_cache[1], time.monotonic())
         return _policy_cache[1]
     row = AccessPolicy.objects.filter(pk=AccessPolicy.SINGLETON_ID).first()
     policy = Policy(
         rules=parse_rules(row.rules) if row else (),
         route_rules=parse_route_rules(row.route_rules) if row else (),
     )
-    _policy_cache = (version, policy)
+    _policy_cache = (version, policy, time.monotonic())
     return policy
 
 
@@ -110,6 +127,8 @@ def access_policy_save(*, rules: list[Any], route_rules: list[Any], source: str 
         pk=AccessPolicy.SINGLETON_ID, defaults={"rules": rules, "route_rules": route_rules, "source": source}
     )
     RegistryState.bump()
+    # This process sees its own edit at once.
+    transaction.on_commit(forget_policy)
 
 
 def access_policy_apply_config(*, rules: list[Any], route_rules: list[Any]) -> bool:

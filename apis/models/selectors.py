@@ -105,20 +105,12 @@ def model_routes_forget() -> None:
     _resolved.clear()
 
 
-def _resolver_stack() -> ProviderStack | None:
-    """The resolver's stack as it stands, without the version query `aget_stack()` makes.
-
-    Read from the resolver's module state: it has no public accessor for it (yet).
-    """
-    return resolver._current
-
-
 async def aresolve_model(identifier: str) -> tuple[ModelRoute, ProviderStack]:
     """The model's route and the provider stack that serves it; cached, see ROUTE_CACHE_SECONDS."""
     cached = _resolved.get(identifier)
     now = time.monotonic()
     # A stack the resolver has since replaced (registrations changed, or reset) voids the entry.
-    if cached is not None and cached[0] > now and cached[1] is _resolver_stack():
+    if cached is not None and cached[0] > now and cached[1] is resolver.current_stack():
         return _readable(cached[2]), cached[1]
     stack = await resolver.aget_stack()
     route = await amodel_route(identifier, stack)
