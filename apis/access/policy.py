@@ -27,6 +27,7 @@ from apis.access.identity import ATTRIBUTE_KINDS, AccessContext, User
 Action = Literal["create", "read", "update", "delete"]
 RESOURCE_TYPES = (
     "model", "file", "batch", "shield", "vector_db", "tool_group", "dataset", "scoring_function", "benchmark",
+    "eval_job",
 )
 
 

@@ -23,11 +23,6 @@ class BenchmarkForm(RoutedResourceForm):
         model = RegisteredBenchmark
         fields = ["identifier", "provider_id", "provider_resource_id", "dataset_id", "scoring_functions", "metadata"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        # The distribution config's providers are the choices: apply it (by building the stack) first.
-        BENCHMARKS.stack()
-        super().__init__(*args, **kwargs)
-
     def type_fields(self, cleaned: dict[str, Any]) -> dict[str, Any]:
         identifier = cleaned.get("identifier") or ""
         if "/" in identifier:

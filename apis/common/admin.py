@@ -35,6 +35,8 @@ class RoutedResourceForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.registered: RoutedResource | None = None
+        # The providers to choose from are those of the applied distribution config.
+        self.table.stack()
         self.fields["provider_id"].choices = [(p, p) for p in self.table.provider_ids()]
         self.fields["provider_id"].help_text = f"An enabled {self.table.provider_api} provider."
 

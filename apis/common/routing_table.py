@@ -300,6 +300,9 @@ class RoutingTable(Generic[Row, Resource]):
         with transaction.atomic():
             for index, raw in enumerate(entries):
                 label = f"registered_resources.{key}[{index}]"
+                if isinstance(raw, dict) and raw.get("provider_id") == "":
+                    # Its provider's id rendered empty: the provider is disabled, and so is the resource.
+                    continue
                 if isinstance(raw, dict) and isinstance(raw.get(identifier_key), str):
                     named.add(raw[identifier_key])
                     label += f" ('{raw[identifier_key]}')"

@@ -35,11 +35,6 @@ class DatasetForm(RoutedResourceForm):
         model = RegisteredDataset
         fields = ["identifier", "provider_id", "provider_resource_id", "purpose", "data_source", "metadata"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        # The distribution config's providers are the choices: apply it (by building the stack) first.
-        DATASETS.stack()
-        super().__init__(*args, **kwargs)
-
     def type_fields(self, cleaned: dict[str, Any]) -> dict[str, Any]:
         try:
             source = SOURCE.validate_python(cleaned.get("data_source"))

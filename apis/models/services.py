@@ -190,6 +190,9 @@ def models_apply_config(*, entries: list[dict[str, Any]]) -> tuple[int, list[str
     """
     changed, errors, named = 0, [], set()
     for index, raw in enumerate(entries):
+        if isinstance(raw, dict) and raw.get("provider_id") == "":
+            # Its provider's id rendered empty: the provider is disabled, and so are its models.
+            continue
         if isinstance(raw, dict) and isinstance(raw.get("model_id"), str):
             named.add(raw["model_id"])
         try:

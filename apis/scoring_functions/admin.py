@@ -34,11 +34,6 @@ class ScoringFunctionForm(RoutedResourceForm):
         model = RegisteredScoringFunction
         fields = ["identifier", "provider_id", "provider_resource_id", "description", "return_type", "params"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        # The distribution config's providers are the choices: apply it (by building the stack) first.
-        SCORING_FUNCTIONS.stack()
-        super().__init__(*args, **kwargs)
-
     def type_fields(self, cleaned: dict[str, Any]) -> dict[str, Any]:
         try:
             return_type = ReturnType.model_validate(cleaned.get("return_type"))
