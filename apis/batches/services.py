@@ -26,6 +26,7 @@ from apis.batches.selectors import batch_get, batch_recorded_lines
 from apis.common.errors import BadRequestError, BatchNotFoundError, ConflictError
 from stackproject import celery as celery_module
 from stackproject.celery import app
+from stackproject.observability import BATCH_LINES
 
 logger = logging.getLogger(__name__)
 
@@ -432,6 +433,13 @@ class Usage:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
+def _count_lines(endpoint: str, completed: int, failed: int) -> None:
+    if completed:
+        BATCH_LINES.labels(endpoint, "completed").inc(completed)
+    if failed:
+        BATCH_LINES.labels(endpoint, "failed").inc(failed)
+
+
 def chunk_record(
     *, lease: ChunkLease, rows: list[tuple[int, bool, str]], usage: Usage, done: bool, release: bool = False
 ) -> bool:
@@ -474,6 +482,9 @@ def chunk_record(
         elif release:
             chunk.status, chunk.lease_token = BatchChunk.Status.STOPPED, ""
         chunk.save(update_fields=["recorded", "leased_until", "status", "lease_token"])
+        # Counted once the transaction commits, like the rows themselves.
+        failed = len(results) - completed
+        transaction.on_commit(lambda: _count_lines(lease.endpoint, completed, failed))
         Batch.objects.filter(id=lease.batch_id).update(
             request_completed=F("request_completed") + completed,
             request_failed=F("request_failed") + len(results) - completed,
