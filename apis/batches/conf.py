@@ -29,8 +29,10 @@ class BatchSettings(BaseModel):
     def requests_per_chunk(self) -> int:
         return min(self.chunk_concurrency, self.concurrency)
 
-    def provider_limit(self, provider_id: str) -> int:
-        return self.provider_limits.get(provider_id, self.provider_concurrency)
+    def provider_limit(self, provider_id: str, declared: int | None = None) -> int:
+        """Requests in flight for the provider: the configured bound, within what the provider says it can take."""
+        limit = self.provider_limits.get(provider_id, self.provider_concurrency)
+        return min(limit, declared) if declared else limit
 
 
 def batch_settings() -> BatchSettings:

@@ -24,6 +24,7 @@ from apis.batches.models import Batch, BatchChunk, BatchResult
 from apis.batches.schemas import SUPPORTED_ENDPOINTS
 from apis.batches.selectors import batch_get, batch_recorded_lines
 from apis.common.errors import BadRequestError, BatchNotFoundError, ConflictError
+from providers.resolver import get_stack
 from stackproject import celery as celery_module
 from stackproject.celery import app
 from stackproject.observability import BATCH_LINES
@@ -287,6 +288,13 @@ def batch_finish(*, batch_id: str, from_status: str, to_status: str) -> bool:
 # --- chunks: dispatch, leases, results ------------------------------------------------------------------
 
 
+def declared_concurrency(provider_id: str) -> int | None:
+    """How many requests at once the provider says it takes (a local model: few), if it says."""
+    handle = get_stack().handles.get(provider_id)
+    declared = getattr(handle.impl, "max_concurrent_requests", None) if handle is not None else None
+    return declared if isinstance(declared, int) and declared > 0 else None
+
+
 def batch_dispatch(*, batch_id: str) -> int:
     """Send tasks for pending chunks while the batch and its provider have room; returns how many were sent.
 
@@ -304,7 +312,8 @@ def batch_dispatch(*, batch_id: str) -> int:
             return 0
         slots = conf.chunks_in_flight - batch.chunks.filter(status__in=ACTIVE_CHUNK).count()
         if batch.provider_id:
-            provider_chunks = max(1, conf.provider_limit(batch.provider_id) // conf.requests_per_chunk)
+            limit = conf.provider_limit(batch.provider_id, declared_concurrency(batch.provider_id))
+            provider_chunks = max(1, limit // conf.requests_per_chunk)
             busy = BatchChunk.objects.filter(
                 status__in=ACTIVE_CHUNK, batch__provider_id=batch.provider_id, batch__status=Batch.Status.IN_PROGRESS
             ).count()
@@ -342,6 +351,7 @@ class ChunkLease:
     chunk_id: int
     batch_id: str
     token: str
+    provider_id: str
     endpoint: str
     input_file_id: str
     first_line: int
@@ -361,6 +371,7 @@ def _lease(chunk: BatchChunk, batch: Batch, token: str) -> ChunkLease:
         chunk_id=chunk.id,
         batch_id=batch.id,
         token=token,
+        provider_id=batch.provider_id,
         endpoint=batch.endpoint,
         input_file_id=batch.input_file_id,
         first_line=chunk.first_line,

@@ -132,7 +132,15 @@ class ReferenceBatches:
         # task: check them before, and close them after (the next task may come much later).
         await sync_to_async(close_old_connections)()
         try:
-            await Lane(inference=self.inference, read_range=self._aread_range, conf=batch_settings()).run(lease)
+            conf = batch_settings()
+            declared = await sync_to_async(services.declared_concurrency)(lease.provider_id)
+            lane = Lane(
+                inference=self.inference,
+                read_range=self._aread_range,
+                conf=conf,
+                provider_limit=conf.provider_limit(lease.provider_id, declared),
+            )
+            await lane.run(lease)
         finally:
             await sync_to_async(connections.close_all)()
 

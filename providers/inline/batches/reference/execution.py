@@ -102,12 +102,19 @@ class Lane:
     """One chunk task: leases chunks of one batch in turn and keeps up to `requests_per_chunk` requests running."""
 
     def __init__(
-        self, *, inference: Any, read_range: Callable[[ChunkLease], Awaitable[bytes]], conf: BatchSettings
+        self,
+        *,
+        inference: Any,
+        read_range: Callable[[ChunkLease], Awaitable[bytes]],
+        conf: BatchSettings,
+        provider_limit: int | None = None,
     ) -> None:
         self.inference = inference
         self.read_range = read_range
         self.conf = conf
-        self.slots = asyncio.Semaphore(conf.requests_per_chunk)
+        # Never more at once than the batch's provider can take.
+        requests = min(conf.requests_per_chunk, provider_limit) if provider_limit else conf.requests_per_chunk
+        self.slots = asyncio.Semaphore(requests)
         self.runs: list[ChunkRun] = []
         self.requests: set[asyncio.Task[None]] = set()
         self.stopped = False

@@ -110,6 +110,11 @@ class OpenAICompatInferenceAdapter:
             extra_headers=config.extra_headers,
         )
 
+    @property
+    def max_concurrent_requests(self) -> int | None:
+        """The configured bound of requests in flight per process (callers fanning out respect it)."""
+        return self.config.max_concurrent_requests
+
     async def openai_chat_completion(
         self, request: ChatCompletionRequest
     ) -> ChatCompletion | MappedStream[bytes, ChatCompletionChunk]:
