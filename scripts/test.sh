@@ -15,8 +15,11 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
 fi
 
 "$VENV/bin/ruff" check .
+# Test files spread over processes (each file's servers start once); TEST_PROCESSES=0 runs in this one.
+parallel=(-n "${TEST_PROCESSES:-2}" --dist loadfile)
+[ "${TEST_PROCESSES:-2}" = 0 ] && parallel=()
 echo "== test suite: SQLite + embedded broker"
-env -u DATABASE_URL -u CELERY_BROKER_URL -u CACHE_URL "$VENV/bin/pytest" "$@"
+env -u DATABASE_URL -u CELERY_BROKER_URL -u CACHE_URL "$VENV/bin/pytest" "${parallel[@]}" "$@"
 
 reachable() { "$VENV/bin/python" -c "import socket,sys; socket.create_connection(('127.0.0.1', $1), 2)" 2>/dev/null; }
 if reachable 5432 && reachable 6379; then
@@ -24,7 +27,7 @@ if reachable 5432 && reachable 6379; then
     DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
     CELERY_BROKER_URL=${TEST_BROKER_URL:-redis://127.0.0.1:6379/0} \
     CACHE_URL=${TEST_CACHE_URL:-redis://127.0.0.1:6379/1} \
-        "$VENV/bin/pytest" "$@"
+        "$VENV/bin/pytest" "${parallel[@]}" "$@"
 else
     echo "== PostgreSQL or Redis not reachable on 127.0.0.1: production-like run skipped"
 fi
