@@ -92,10 +92,10 @@ async def amodel_route(identifier: str, stack: ProviderStack) -> ModelRoute:
     raise ModelNotFoundError(identifier, param="model")
 
 
-# Resolving a model is on the path of every inference request. Under ASGI each request that touches
-# the database pays a thread hand-off and a new database connection (Django's connections are per
-# thread, and each request gets its own thread), so a resolution is reused for a short while:
-# writes in this process forget it at once, other processes follow within ROUTE_CACHE_SECONDS.
+# Resolving a model is on the path of every inference request. The provider stack is checked against
+# the registry version on every request (one small query), so a registration edited in the admin
+# takes effect on the next request in every process; the model row's route is reused for a short
+# while: writes in this process forget it at once, other processes follow within ROUTE_CACHE_SECONDS.
 ROUTE_CACHE_SECONDS = 2.0
 ROUTE_CACHE_SIZE = 4096
 _resolved: dict[str, tuple[float, ProviderStack, ModelRoute]] = {}
@@ -107,12 +107,12 @@ def model_routes_forget() -> None:
 
 async def aresolve_model(identifier: str) -> tuple[ModelRoute, ProviderStack]:
     """The model's route and the provider stack that serves it; cached, see ROUTE_CACHE_SECONDS."""
+    stack = await resolver.aget_stack()
     cached = _resolved.get(identifier)
     now = time.monotonic()
     # A stack the resolver has since replaced (registrations changed, or reset) voids the entry.
-    if cached is not None and cached[0] > now and cached[1] is resolver.current_stack():
-        return _readable(cached[2]), cached[1]
-    stack = await resolver.aget_stack()
+    if cached is not None and cached[0] > now and cached[1] is stack:
+        return _readable(cached[2]), stack
     route = await amodel_route(identifier, stack)
     if len(_resolved) >= ROUTE_CACHE_SIZE:
         _resolved.clear()
