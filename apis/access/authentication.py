@@ -44,7 +44,8 @@ def _with_api_keys(token: str) -> Authenticated:
     if row is None:
         raise AuthenticationError("Invalid API key.")
     return Authenticated(
-        user=user_of_key(row), quota_subject=f"key:{row.pk}", per_minute=row.requests_per_minute,
+        # Counted by the key's own hash: a primary key can come back (a restored or recreated database).
+        user=user_of_key(row), quota_subject=f"key:{row.key_hash[:24]}", per_minute=row.requests_per_minute,
         per_day=row.requests_per_day, api_key_id=row.pk,
     )
 
