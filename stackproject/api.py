@@ -11,7 +11,8 @@ from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError as NinjaAuthenticationError
 from ninja.errors import HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
-from ninja.renderers import JSONRenderer
+from ninja.renderers import BaseRenderer
+from pydantic_core import to_json
 
 from apis.common.apps import StackApiConfig
 from apis.common.errors import AuthenticationError, BadRequestError, InternalServerError, StackError
@@ -110,6 +111,17 @@ class StackAPI(NinjaAPI):
         return schema
 
 
+class FastJSONRenderer(BaseRenderer):
+    """JSON through pydantic's serializer: several times faster than the standard library's on the hot path."""
+
+    media_type = "application/json"
+    charset = "utf-8"
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> bytes:
+        # `str` covers what the standard encoder would not know either (Django's lazy strings).
+        return to_json(data, fallback=str)
+
+
 def error_response(api: NinjaAPI, request: HttpRequest, error: StackError) -> HttpResponse:
     response = api.create_response(request, error.body(), status=error.status_code)
     for header, value in error.headers.items():
@@ -149,7 +161,7 @@ def build_api() -> StackAPI:
         description="An OpenAI-compatible Llama Stack API server.",
         openapi_url="/v1/openapi.json",
         docs_url="/v1/docs",
-        renderer=JSONRenderer(),
+        renderer=FastJSONRenderer(),
         urls_namespace="stack",
     )
 

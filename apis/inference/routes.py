@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 
 from django.core.handlers.asgi import ASGIRequest
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import Router
 from pydantic import BaseModel
 
@@ -63,6 +63,12 @@ async def sse_response(request: HttpRequest, stream: ChunkStream[BaseModel]) -> 
     return response
 
 
+def json_response(result: BaseModel) -> HttpResponse:
+    """The provider's answer as it stands: it is already a validated response model, so it is
+    serialized once here rather than validated again and re-encoded by the generic response path."""
+    return HttpResponse(result.model_dump_json(), content_type="application/json")
+
+
 def create_router(impl: Inference) -> Router:
     router = Router(tags=["Inference"])
 
@@ -74,17 +80,17 @@ def create_router(impl: Inference) -> Router:
     )
     async def openai_chat_completion(
         request: HttpRequest, body: ChatCompletionRequest
-    ) -> ChatCompletion | StreamingHttpResponse:
+    ) -> HttpResponse:
         result = await impl.openai_chat_completion(body)
-        return result if isinstance(result, BaseModel) else await sse_response(request, result)
+        return json_response(result) if isinstance(result, BaseModel) else await sse_response(request, result)
 
     @router.post("/completions", response=Completion, summary="Create a completion", description=STREAM_DESCRIPTION)
-    async def openai_completion(request: HttpRequest, body: CompletionRequest) -> Completion | StreamingHttpResponse:
+    async def openai_completion(request: HttpRequest, body: CompletionRequest) -> HttpResponse:
         result = await impl.openai_completion(body)
-        return result if isinstance(result, BaseModel) else await sse_response(request, result)
+        return json_response(result) if isinstance(result, BaseModel) else await sse_response(request, result)
 
     @router.post("/embeddings", response=EmbeddingsResponse, summary="Create embeddings")
-    async def openai_embeddings(request: HttpRequest, body: EmbeddingsRequest) -> EmbeddingsResponse:
-        return await impl.openai_embeddings(body)
+    async def openai_embeddings(request: HttpRequest, body: EmbeddingsRequest) -> HttpResponse:
+        return json_response(await impl.openai_embeddings(body))
 
     return router
