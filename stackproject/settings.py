@@ -8,6 +8,7 @@ and `CACHE_URL` at real services and sets `SECRET_KEY`.
 import json
 import os
 import secrets
+import time
 from pathlib import Path
 
 import dj_database_url
@@ -61,8 +62,6 @@ def _secret_key() -> str:
         key = key_file.read_text().strip()
         if key:
             return key
-        import time
-
         time.sleep(0.01)
     raise ImproperlyConfigured(f"{key_file} is empty.")
 

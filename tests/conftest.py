@@ -36,3 +36,28 @@ def stack_config(settings, tmp_path):
         return path
 
     return use
+
+
+@pytest.fixture
+def held_tasks():
+    """Tasks sent go to an in-memory broker that nobody consumes, so a test drives each step itself.
+
+    Yields the tasks sent, as (name, args), in order.
+    """
+    from celery.signals import before_task_publish
+
+    from stackproject.celery import app
+
+    sent: list[tuple[str, list]] = []
+
+    def record(sender: str, body: tuple, **kwargs: object) -> None:
+        sent.append((sender, list(body[0])))
+
+    saved = app.conf.broker_url
+    app.conf.broker_url = "memory://"
+    app._after_fork()  # forget the producer pool connected to the configured broker (Celery has no public call)
+    before_task_publish.connect(record)
+    yield sent
+    before_task_publish.disconnect(record)
+    app.conf.broker_url = saved
+    app._after_fork()

@@ -28,19 +28,6 @@ def upstream() -> Iterator[Upstream]:
         yield up
 
 
-@pytest.fixture
-def engine() -> Iterator[None]:
-    """Tasks sent by requests wait in an in-memory broker; `process` then runs a batch's tasks here."""
-    from stackproject.celery import app
-
-    saved = app.conf.broker_url
-    app.conf.broker_url = "memory://"
-    app._after_fork()  # forget the producer pool connected to the configured broker
-    yield
-    app.conf.broker_url = saved
-    app._after_fork()
-
-
 def process(batch_id: str) -> None:
     """Run the batch's validation task as a worker would; in eager mode each next task runs as it is sent."""
     from apis.batches.tasks import batch_validate
@@ -83,7 +70,7 @@ class Team:
 
 
 @pytest.fixture
-def world(client: Client, stack_config, upstream: Upstream, settings, tmp_path, engine):
+def world(client: Client, stack_config, upstream: Upstream, settings, tmp_path, held_tasks):
     cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
     stack_config(f"""

@@ -47,14 +47,3 @@ def engine() -> Iterator[None]:
     app.conf.task_always_eager, app.conf.task_eager_propagates = saved
 
 
-@pytest.fixture
-def held_tasks() -> Iterator[None]:
-    """Tasks sent go to an in-memory broker that nobody consumes: the test drives each step of the engine."""
-    from stackproject.celery import app
-
-    saved = app.conf.broker_url
-    app.conf.broker_url = "memory://"
-    app._after_fork()  # forget the producer pool connected to the configured broker
-    yield
-    app.conf.broker_url = saved
-    app._after_fork()

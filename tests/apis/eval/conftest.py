@@ -38,26 +38,3 @@ def benchmark(client: Client, eval_stack: Upstream) -> str:
     return "qa"
 
 
-@pytest.fixture
-def held_tasks() -> Iterator[list[tuple[str, list]]]:
-    """Tasks sent go to an in-memory broker that nobody consumes: the test runs each step itself.
-
-    Yields the tasks sent, as (name, args), in order.
-    """
-    from celery.signals import before_task_publish
-
-    from stackproject.celery import app
-
-    sent: list[tuple[str, list]] = []
-
-    def record(sender: str, body: tuple, **kwargs: object) -> None:
-        sent.append((sender, list(body[0])))
-
-    saved = app.conf.broker_url
-    app.conf.broker_url = "memory://"
-    app._after_fork()  # forget the producer pool connected to the configured broker
-    before_task_publish.connect(record)
-    yield sent
-    before_task_publish.disconnect(record)
-    app.conf.broker_url = saved
-    app._after_fork()

@@ -46,9 +46,9 @@ def test_level_filters_keep_only_that_level(client: Client) -> None:
 def test_deprecated_filter_lists_the_legacy_openai_prefix(client: Client) -> None:
     data = routes(client, api_filter="deprecated")
     assert all(route["deprecated"] for route in data)
-    legacy_mounts = [mount for mount in api.mounts if mount.deprecated]
-    if legacy_mounts:
-        assert any(route["route"].startswith("/v1/openai/v1/") for route in data)
+    legacy = {(route["method"], route["route"]) for route in data if route["route"].startswith("/v1/openai/v1/")}
+    for method, path in [("POST", "/chat/completions"), ("GET", "/models"), ("POST", "/files"), ("POST", "/batches")]:
+        assert (method, "/v1/openai/v1" + path) in legacy
 
 
 def test_provider_types_of_the_api_are_listed(client: Client) -> None:
