@@ -1,8 +1,13 @@
 """Shared fixtures: every test starts with this process's providers forgotten."""
 
+import asyncio
+import gc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from asgiref.sync import sync_to_async
+from django.db import connections
 
 CONFIGS = Path(__file__).parent / "configs"
 
@@ -61,3 +66,15 @@ def held_tasks():
     before_task_publish.disconnect(record)
     app.conf.broker_url = saved
     app._after_fork()
+
+
+@pytest.fixture
+def own_loops() -> Iterator[None]:
+    """For tests that run the async ORM outside a request (asyncio.run, AsyncClient): close what it opened.
+
+    Those queries run in asgiref's executor threads, whose database connections would otherwise
+    outlive the test and keep PostgreSQL from dropping the test database.
+    """
+    yield
+    asyncio.run(sync_to_async(connections.close_all)())
+    gc.collect()

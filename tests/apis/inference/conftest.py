@@ -1,12 +1,8 @@
 """Fixtures of the inference API tests: the test upstream as provider 'up' with a model per behaviour."""
 
-import asyncio
-import gc
 from collections.abc import Iterator
 
 import pytest
-from asgiref.sync import sync_to_async
-from django.db import connections
 
 from apis.models.services import model_register
 from tests.apis.inference.support import register_upstream
@@ -48,15 +44,3 @@ def models(db: None, upstream: Upstream) -> None:
         )
     model_register(identifier="slow", provider_id="impatient", provider_resource_id="slow")
     model_register(identifier="unreachable", provider_id="down", provider_resource_id="echo-model")
-
-
-@pytest.fixture
-def own_loops() -> Iterator[None]:
-    """For tests that run the async ORM outside a request (asyncio.run, AsyncClient): close what it opened.
-
-    Those queries run in asgiref's executor threads, whose database connections would otherwise
-    outlive the test and keep PostgreSQL from dropping the test database.
-    """
-    yield
-    asyncio.run(sync_to_async(connections.close_all)())
-    gc.collect()

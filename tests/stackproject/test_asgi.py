@@ -1,0 +1,112 @@
+"""The ASGI entry point: API requests through the lean handler, the rest through Django's own."""
+
+import asyncio
+import json
+import time
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.core.signals import request_finished, request_started
+from django.db import connection
+
+from stackproject.asgi import CONNECTION_CHECK_SECONDS, api_application, application
+
+
+async def call(path: str, method: str = "GET", body: bytes = b"") -> tuple[int, dict[bytes, bytes], bytes]:
+    """One request to the ASGI application, as uvicorn would make it: (status, headers, body)."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver"), (b"content-type", b"application/json")],
+        "client": ("127.0.0.1", 40000),
+        "server": ("testserver", 80),
+    }
+    answered = asyncio.Event()
+    received = False
+    messages: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        nonlocal received
+        if not received:
+            received = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await answered.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        messages.append(message)
+
+    await application(scope, receive, send)
+    answered.set()
+    start = messages[0]
+    content = b"".join(message.get("body", b"") for message in messages[1:])
+    return start["status"], dict(start["headers"]), content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_api_requests_check_the_sync_threads_database_connections_at_most_once_a_second(own_loops: None) -> None:
+    """What Django's request signals do for each request, done every CONNECTION_CHECK_SECONDS.
+
+    close_old_connections() marks a connection's health as unchecked (and closes it when expired or
+    broken); it must happen in the thread that owns the connection: asgiref's sync thread.
+    """
+
+    def connect() -> None:
+        connection.ensure_connection()
+        connection.health_check_done = True
+
+    def checked() -> bool:
+        return not connection.health_check_done
+
+    async def scenario() -> None:
+        await sync_to_async(connect)()
+        api_application._connections_checked = time.monotonic()
+        status, _, _ = await call("/v1/version")
+        assert status == 200
+        assert not await sync_to_async(checked)(), "checked again within CONNECTION_CHECK_SECONDS"
+
+        api_application._connections_checked = time.monotonic() - CONNECTION_CHECK_SECONDS
+        status, _, _ = await call("/v1/version")
+        assert status == 200
+        assert await sync_to_async(checked)(), "not checked after CONNECTION_CHECK_SECONDS"
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_api_requests_send_the_request_signals_and_answer_errors_in_json(own_loops: None) -> None:
+    seen: list[str] = []
+
+    def started(**kwargs: Any) -> None:
+        seen.append("started")
+
+    def finished(**kwargs: Any) -> None:
+        seen.append("finished")
+
+    request_started.connect(started)
+    request_finished.connect(finished)
+    try:
+        status, headers, content = asyncio.run(call("/v1/no-such-route"))
+    finally:
+        request_started.disconnect(started)
+        request_finished.disconnect(finished)
+    assert status == 404
+    assert headers[b"Content-Type"] == b"application/json"
+    assert json.loads(content)["error"]["message"] == "Route GET /v1/no-such-route not found."
+    assert seen == ["started", "finished"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_other_paths_go_through_django_with_the_full_middleware_chain(own_loops: None) -> None:
+    status, headers, _ = asyncio.run(call("/admin/login/"))
+    assert status == 200
+    # Set by SessionMiddleware/CsrfViewMiddleware, which the API chain leaves out.
+    assert b"csrftoken" in headers.get(b"Set-Cookie", b"")
