@@ -1,5 +1,6 @@
 """The `server` section of the distribution config: authentication, access policy and quotas."""
 
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -81,7 +82,17 @@ def _server_config(path: str, modified: int) -> ServerConfig:
     return ServerConfig.model_validate(load_distribution(Path(path)).server)
 
 
+# Every API request reads the server config: the file is looked at again at most this often.
+CONFIG_RECHECK_SECONDS = 1.0
+_config_file: tuple[str, float, int] | None = None  # (path, when looked at, modification time)
+
+
 def server_config() -> ServerConfig:
-    """The `server` section of STACK_CONFIG (re-read when the file changes)."""
-    path = Path(settings.STACK_CONFIG)
-    return _server_config(str(path), path.stat().st_mtime_ns)
+    """The `server` section of STACK_CONFIG (re-read within CONFIG_RECHECK_SECONDS of a change)."""
+    global _config_file
+    path = str(settings.STACK_CONFIG)
+    now = time.monotonic()
+    seen = _config_file
+    if seen is None or seen[0] != path or now - seen[1] >= CONFIG_RECHECK_SECONDS:
+        seen = _config_file = (path, now, Path(path).stat().st_mtime_ns)
+    return _server_config(path, seen[2])

@@ -53,9 +53,12 @@ class RegistryState(models.Model):
     @classmethod
     async def acurrent_version(cls) -> int:
         """The version, read on every API request: from SQLite directly, elsewhere through the ORM."""
+        # From the settings, not connections["default"]: in the event loop's thread that would build
+        # a connection object for every request.
         database = connections.settings["default"]
-        if database["ENGINE"] == "django.db.backends.sqlite3" and not connections["default"].is_in_memory_db():
-            return _sqlite_version(str(database["NAME"]), cls._meta.db_table, cls.SINGLETON_ID)
+        name = str(database["NAME"])
+        if database["ENGINE"] == "django.db.backends.sqlite3" and name != ":memory:" and "mode=memory" not in name:
+            return _sqlite_version(name, cls._meta.db_table, cls.SINGLETON_ID)
         return await cls.objects.filter(pk=cls.SINGLETON_ID).values_list("version", flat=True).afirst() or 0
 
 
