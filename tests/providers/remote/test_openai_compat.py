@@ -216,6 +216,33 @@ def test_environment_proxies_are_honoured(monkeypatch: pytest.MonkeyPatch) -> No
     assert not uses_environment_proxy("https://internal.example/v1")
 
 
+def test_a_service_behind_an_environment_proxy_is_called_through_the_proxy(
+    upstream: Upstream, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The test upstream stands in for the proxy: it answers a proxied request by its path."""
+    for name in ("http_proxy", "all_proxy", "no_proxy", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", upstream.base_url.removesuffix("/v1"))
+    provider = adapter("http://model-service.invalid/v1", api_key="sk-proxied")
+    answer = asyncio.run(provider.openai_chat_completion(chat()))
+    assert answer.choices[0]["message"]["content"] == "echo: hi"
+    received = upstream.requests()[-1]
+    assert received["path"] == "/v1/chat/completions"
+    assert received["headers"]["host"] == "model-service.invalid"
+    assert received["headers"]["authorization"] == "Bearer sk-proxied"
+
+
+def test_requests_name_the_service_and_what_they_send_and_accept(upstream: Upstream) -> None:
+    asyncio.run(adapter(upstream.base_url).openai_chat_completion(chat()))
+    headers = upstream.requests()[-1]["headers"]
+    port = upstream.base_url.split(":")[2].split("/")[0]
+    assert headers["host"] == f"127.0.0.1:{port}"
+    assert headers["content-type"] == "application/json"
+    assert headers["accept"] == "application/json"
+    assert headers["user-agent"] == "stack-server"
+    assert int(headers["content-length"]) == len(json.dumps(upstream.requests()[-1]["body"], separators=(",", ":")))
+
+
 def test_chunked_decoder_handles_any_split() -> None:
     body = b"5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nTrailer: x\r\n\r\n"
     decoder = ChunkedDecoder()

@@ -36,11 +36,14 @@ MAX_ERROR_BODY_BYTES = 64 * 1024
 KEEPALIVE_SECONDS = 30.0
 # How long a finished stream may take to end its body before its connection is dropped, not reused.
 DRAIN_SECONDS = 1.0
+USER_AGENT = "stack-server"
 
 
 @dataclass
 class _LoopResources:
-    client: httpx.AsyncClient
+    # The lean transport, called directly; or, for a service behind a proxy, httpx's own client.
+    transport: Http11Transport | None
+    client: httpx.AsyncClient | None
     slots: asyncio.Semaphore | None
 
 
@@ -208,6 +211,17 @@ class OpenAICompatClient:
         if api_key:
             self.headers["Authorization"] = f"Bearer {api_key}"
         self._timeouts = httpx.Timeout(timeout, connect=connect_timeout)
+        # What each request sends, prepared once: building httpx requests through AsyncClient (URL
+        # merging and quoting, header defaults) cost more than the rest of the exchange.
+        self._raw_headers = httpx.Headers(
+            {
+                "Host": httpx.URL(self.base_url).netloc.decode(),
+                "Accept": "application/json",
+                "User-Agent": USER_AGENT,
+                **self.headers,
+            }
+        ).raw
+        self._urls: dict[str, httpx.URL] = {}
         # Keep as many idle connections as may be busy: closing them after a burst would mean
         # reconnecting for the next one.
         self._max_keepalive = max_concurrent_requests or 512
@@ -230,21 +244,52 @@ class OpenAICompatClient:
                 resources = self._per_loop.get(loop)
                 if resources is None:
                     resources = _LoopResources(
-                        client=self._new_client(),
+                        transport=None if self._use_proxy else self._new_transport(),
+                        # The lean transport does not speak to proxies; httpx's own client does.
+                        client=self._new_proxied_client() if self._use_proxy else None,
                         slots=asyncio.Semaphore(self.max_concurrent_requests) if self.max_concurrent_requests else None,
                     )
                     self._per_loop[loop] = resources
         return resources
 
-    def _new_client(self) -> httpx.AsyncClient:
-        if self._use_proxy:
-            # The lean transport does not speak to proxies; httpx's own one does.
-            limits = httpx.Limits(max_connections=None, max_keepalive_connections=self._max_keepalive)
-            return httpx.AsyncClient(timeout=self._timeouts, limits=limits, headers=self.headers)
-        transport = Http11Transport(
+    def _new_transport(self) -> Http11Transport:
+        return Http11Transport(
             ssl_context=self._ssl_context, max_keepalive=self._max_keepalive, keepalive_expiry=KEEPALIVE_SECONDS
         )
-        return httpx.AsyncClient(timeout=self._timeouts, headers=self.headers, transport=transport)
+
+    def _new_proxied_client(self) -> httpx.AsyncClient:
+        limits = httpx.Limits(max_connections=None, max_keepalive_connections=self._max_keepalive)
+        return httpx.AsyncClient(timeout=self._timeouts, limits=limits, headers=self.headers)
+
+    def _request(self, method: str, path: str, content: bytes | None, timeout: float | None) -> httpx.Request:
+        """The request as the lean transport takes it, with everything but the body prepared in advance."""
+        url = self._urls.get(path)
+        if url is None:
+            url = self._urls[path] = httpx.URL(self.base_url + path)
+        headers = self._raw_headers
+        if content:
+            headers = [*headers, (b"Content-Length", str(len(content)).encode())]
+        timeouts = httpx.Timeout(timeout) if timeout is not None else self._timeouts
+        return httpx.Request(
+            method,
+            url,
+            headers=headers,
+            stream=httpx.ByteStream(content or b""),
+            extensions={"timeout": timeouts.as_dict()},
+        )
+
+    async def _exchange(
+        self, resources: _LoopResources, method: str, path: str, content: bytes | None, timeout: float | None
+    ) -> httpx.Response:
+        if resources.transport is not None:
+            request = self._request(method, path, content, timeout)
+            response = await resources.transport.handle_async_request(request)
+            response.request = request
+            return response
+        assert resources.client is not None
+        request_timeout = httpx.Timeout(timeout) if timeout is not None else httpx.USE_CLIENT_DEFAULT
+        request = resources.client.build_request(method, self.base_url + path, content=content, timeout=request_timeout)
+        return await resources.client.send(request, stream=True)
 
     async def _acquire(self, resources: _LoopResources) -> _Slot:
         if resources.slots is None:
@@ -262,12 +307,10 @@ class OpenAICompatClient:
         """A 2xx response with its body not read yet; retries what is safe to retry."""
         resources = self._resources()
         url = self.base_url + path
-        request_timeout = httpx.Timeout(timeout) if timeout is not None else httpx.USE_CLIENT_DEFAULT
         attempt = 0
         while True:
-            request = resources.client.build_request(method, url, content=content, timeout=request_timeout)
             try:
-                response = await resources.client.send(request, stream=True)
+                response = await self._exchange(resources, method, path, content, timeout)
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 if attempt < self.max_retries:
                     await asyncio.sleep(_backoff(attempt))
