@@ -90,6 +90,8 @@ class ToolGroupTable(RoutingTable[ToolGroup, ToolGroupSchema]):
         """Register a group with the tools its provider lists; registering the same group again lists them again."""
         ensure_create(self.resource_type, registration.identifier)
         stack = get_stack()
+        # Tool names are unique: the config groups' tools must be known before they can clash.
+        self.ensure_tools_listed()
         draft = self.model(identifier=registration.identifier, **self.stored_fields(registration))
         # Listed before any write: an MCP server may take seconds to answer, and no other write waits for it.
         tools = self._list(stack, draft)

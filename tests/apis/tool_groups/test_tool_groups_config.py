@@ -67,6 +67,23 @@ def test_config_groups_are_applied_at_start_and_their_tools_listed_when_read(
     ]
 
 
+def test_a_group_registered_before_the_config_groups_tools_were_listed_still_clashes_with_them(
+    client: Client, stack_config, mcp_server: RunningMCPServer
+) -> None:
+    group = f'{{toolgroup_id: "mcp::tools", provider_id: mcp, mcp_endpoint: {{uri: "{mcp_server.http_url}"}}}}'
+    stack_config(CONFIG % f"    - {group}")
+    assert client.get("/v1/toolgroups").status_code == 200
+    assert not Tool.objects.exists()
+    again = client.post(
+        "/v1/toolgroups",
+        {"toolgroup_id": "again", "provider_id": "mcp", "mcp_endpoint": {"uri": mcp_server.sse_url}},
+        content_type="application/json",
+    )
+    assert again.status_code == 409
+    assert again.json()["error"]["message"].startswith("Tool 'add' is already provided by tool group 'mcp::tools'")
+    assert set(ToolGroup.objects.values_list("identifier", flat=True)) == {"mcp::tools"}
+
+
 def test_a_changed_endpoint_lists_the_new_servers_tools(client: Client, stack_config) -> None:
     first, second = build_tools_server("first"), build_tools_server("second")
 
