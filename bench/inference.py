@@ -1,12 +1,12 @@
 """Benchmark: chat completions through the stack server versus the same upstream called directly.
 
-    .venv/bin/python bench/inference.py [--latency 0.02] [--web-workers 2] [--duration 4]
+    .venv/bin/python bench/inference.py [--latency 0.02] [--web-workers 2] [--duration 6]
 
 Starts the test upstream (answering after --latency seconds) and the real server (uvicorn with
 --web-workers processes, its own state directory and database), then measures requests/s and
 p50/p99 latency of non-streaming and streaming chat completions at concurrency 1 and 32, direct
-and through the server, and prints the ratios. Targets: under 2 ms added at p50 at concurrency 1;
-at least 70% of the direct throughput at concurrency 32.
+and through the server (alternating, in rounds of a second), and prints the ratios. Targets: under
+2 ms added at p50 at concurrency 1; at least 70% of the direct throughput at concurrency 32.
 
 The load generator is a minimal keep-alive HTTP/1.1 client on asyncio streams: the machine's
 cores are shared with the server and the upstream, so the client must cost as little as possible.
@@ -31,6 +31,8 @@ from tests.support.server import StackServer  # noqa: E402
 from tests.support.upstream import Upstream  # noqa: E402
 
 MODEL = "bench-model"
+# Direct and proxied measurements alternate in rounds of this length.
+ROUND_SECONDS = 1.0
 UPSTREAM_MODEL = "echo-model"
 
 
@@ -169,7 +171,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--latency", type=float, default=0.02, help="Upstream seconds before each answer.")
     parser.add_argument("--web-workers", type=int, default=2, help="uvicorn processes of the server.")
-    parser.add_argument("--duration", type=float, default=4.0, help="Seconds per measurement.")
+    parser.add_argument("--duration", type=float, default=6.0, help="Seconds per measurement (each side).")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 32])
     args = parser.parse_args()
 
@@ -184,6 +186,22 @@ def main() -> None:
         with asyncio.Runner(loop_factory=loop_factory) as runner:
             runner.run(run_load(base_url, model, stream, 4, 0.5, floor))  # warm the connections and the server
             return runner.run(run_load(base_url, model, stream, concurrency, args.duration, floor))
+
+    def compare(server_url: str, stream: bool, concurrency: int) -> tuple[Result, Result]:
+        """Direct and through the server, in alternating rounds of ROUND_SECONDS: a shared machine's
+        speed drifts over a run, and alternating spreads the drift over both sides evenly."""
+        direct, proxied = Result(), Result()
+        targets = ((upstream.base_url, UPSTREAM_MODEL, direct), (server_url, MODEL, proxied))
+        with asyncio.Runner(loop_factory=loop_factory) as runner:
+            for base_url, model, _ in targets:
+                runner.run(run_load(base_url, model, stream, 4, 0.5))  # warm the connections and the server
+            for _ in range(max(1, round(args.duration / ROUND_SECONDS))):
+                for base_url, model, total in targets:
+                    result = runner.run(run_load(base_url, model, stream, concurrency, ROUND_SECONDS))
+                    total.latencies += result.latencies
+                    total.errors += result.errors
+                    total.elapsed += result.elapsed
+        return direct, proxied
 
     with tempfile.TemporaryDirectory(prefix="stack-bench-") as tmp, Upstream(latency=args.latency) as upstream:
         state = Path(tmp)
@@ -203,8 +221,7 @@ def main() -> None:
             for stream in (False, True):
                 mode = "stream" if stream else "non-stream"
                 for concurrency in args.concurrency:
-                    direct = measure(upstream.base_url, UPSTREAM_MODEL, stream, concurrency)
-                    proxied = measure(f"{server.url}/v1", MODEL, stream, concurrency)
+                    direct, proxied = compare(f"{server.url}/v1", stream, concurrency)
                     for name, result in (("direct", direct), ("server", proxied)):
                         print(
                             f"{mode:<10} {concurrency:>4} {name:<7} {result.rps:>8.1f} {result.percentile(0.5):>8.2f} "

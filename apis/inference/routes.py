@@ -22,7 +22,7 @@ from apis.inference.schemas import (
     EmbeddingsRequest,
     EmbeddingsResponse,
 )
-from apis.inference.streams import ChunkStream
+from apis.inference.streams import ChunkStream, ready
 
 logger = logging.getLogger(__name__)
 
@@ -35,16 +35,23 @@ STREAM_DESCRIPTION = (
 async def sse_events(stream: ChunkStream[BaseModel]) -> AsyncIterator[bytes]:
     """The stream as server-sent events; the upstream request is closed however the stream ends.
 
+    Each event is written as soon as it is received, together with those received at the same time.
     When the client disconnects, the ASGI handler cancels the task iterating this generator: the
     `finally` closes the upstream response, which cancels the request at the provider.
     """
+    events: list[bytes] = []
     try:
-        async for chunk in stream:
-            yield b"data: " + chunk.model_dump_json(exclude_unset=True).encode() + b"\n\n"
-        yield b"data: [DONE]\n\n"
-    except StackError as exc:
-        logger.warning("Stream ended by an error: %s", exc.message)
-        yield b"data: " + json.dumps(exc.body()).encode() + b"\n\n"
+        try:
+            async for chunk in stream:
+                events.append(b"data: " + chunk.model_dump_json(exclude_unset=True).encode() + b"\n\n")
+                if not ready(stream):
+                    yield b"".join(events)
+                    events.clear()
+            events.append(b"data: [DONE]\n\n")
+        except StackError as exc:
+            logger.warning("Stream ended by an error: %s", exc.message)
+            events.append(b"data: " + json.dumps(exc.body()).encode() + b"\n\n")
+        yield b"".join(events)
     finally:
         await stream.aclose()
 

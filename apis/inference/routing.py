@@ -24,7 +24,7 @@ from apis.inference.schemas import (
 )
 from apis.inference.streams import ChunkStream, MappedStream
 from apis.models.selectors import aresolve_model
-from stackproject.observability import UPSTREAM_ERRORS, UPSTREAM_LATENCY
+from stackproject.observability import UPSTREAM_ERRORS, UPSTREAM_LATENCY, labelled
 
 Response = TypeVar("Response", bound=BaseModel)
 Request = TypeVar("Request", bound=OpenAIRequest)
@@ -57,10 +57,10 @@ async def _measured(provider_id: str, operation: str, call: Awaitable[Any]) -> A
     try:
         return await call
     except StackError as error:
-        UPSTREAM_ERRORS.labels(provider_id, operation, _error_kind(error)).inc()
+        labelled(UPSTREAM_ERRORS, provider_id, operation, _error_kind(error)).inc()
         raise
     finally:
-        UPSTREAM_LATENCY.labels(provider_id, operation).observe(time.perf_counter() - started)
+        labelled(UPSTREAM_LATENCY, provider_id, operation).observe(time.perf_counter() - started)
 
 
 class InferenceRouter:

@@ -2,6 +2,9 @@
 
 A stream is an async iterator with `aclose()`. It holds an open upstream response, so whoever
 receives one must close it; closing before the end cancels the upstream request.
+
+A stream may also tell, with a `ready` attribute, that its next item (or its end) is already at
+hand: the events a service sent together then leave together, in one write to the client.
 """
 
 from collections.abc import Callable
@@ -20,6 +23,11 @@ class ChunkStream(Protocol[Item_co]):
     async def aclose(self) -> None: ...
 
 
+def ready(stream: object) -> bool:
+    """Whether the stream's next item, or its end, comes without waiting (False when it cannot tell)."""
+    return bool(getattr(stream, "ready", False))
+
+
 class MappedStream(Generic[Source, Item]):
     """The items of `source` passed through `transform`; closing it closes `source`.
 
@@ -36,6 +44,10 @@ class MappedStream(Generic[Source, Item]):
 
     async def __anext__(self) -> Item:
         return self._transform(await self._source.__anext__())
+
+    @property
+    def ready(self) -> bool:
+        return ready(self._source)
 
     async def aclose(self) -> None:
         # The protocol promised providers only an async iterator: one without aclose() has nothing to free.

@@ -156,6 +156,11 @@ class SseEvents:
             self._parse(data)
         return self._pending.popleft()
 
+    @property
+    def ready(self) -> bool:
+        """Whether the next event, or the end, is already received (see apis.inference.streams)."""
+        return bool(self._pending) or self._finished or self._closed
+
     def _parse(self, data: bytes) -> None:
         buffer = self._buffer + data
         if b"\r" in buffer:
