@@ -2,11 +2,12 @@
 
 import json
 import logging
+import os
 
 import pytest
 from django.test import Client
 
-from stackproject.observability import REQUEST_ID_HEADER, RequestIdFilter, request_id_var
+from stackproject.observability import REQUEST_ID_HEADER, RequestIdFilter, new_request_id, request_id_var
 
 pytestmark = pytest.mark.django_db
 
@@ -15,6 +16,24 @@ def test_every_response_carries_a_request_id(client: Client) -> None:
     first = client.get("/v1/health")[REQUEST_ID_HEADER]
     second = client.get("/v1/no-such-route")[REQUEST_ID_HEADER]
     assert len(first) == 32 and len(second) == 32 and first != second
+
+
+def test_request_ids_differ_between_requests_and_between_forked_processes() -> None:
+    """Celery's prefork pool forks workers after import: each child draws its own prefix."""
+    ids = [new_request_id() for _ in range(1000)]
+    assert len(set(ids)) == 1000
+    assert all(len(value) == 32 and int(value, 16) >= 0 for value in ids)
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the forked child
+        os.write(write, new_request_id().encode())
+        os._exit(0)
+    os.waitpid(child, 0)
+    from_child = os.read(read, 64).decode()
+    os.close(read)
+    os.close(write)
+    assert from_child[:16] != new_request_id()[:16]
+    assert from_child not in ids
 
 
 def test_a_client_request_id_is_kept_and_a_malformed_one_replaced(client: Client) -> None:
