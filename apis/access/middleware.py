@@ -10,7 +10,7 @@ from apis.access.authentication import authenticate
 from apis.access.config import server_config
 from apis.access.identity import AccessContext, reset_access, set_access
 from apis.access.policy import route_allowed
-from apis.access.services import current_policy, fresh_policy, quota_consume, quota_record_hit
+from apis.access.services import arecheck_policy, current_policy, fresh_policy, quota_consume, quota_record_hit
 from apis.common.errors import AccessDeniedError, RateLimitError, StackError
 from stackproject.middleware import API_PREFIXES
 from stackproject.observability import QUOTA_HITS
@@ -77,9 +77,12 @@ class AccessMiddleware:
     async def __acall__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith(API_PREFIXES) or request.path in PUBLIC_PATHS:
             return await self.get_response(request)
-        policy = fresh_policy()
-        if server_config().auth.provider_config is None and policy is not None:
-            # Authentication off and the policy known: nothing here needs the database.
+        if server_config().auth.provider_config is None:
+            # Authentication off: only the route policy applies, known without the database but once a
+            # second, when one request re-checks it and those arriving meanwhile keep the last one.
+            policy = fresh_policy(while_rechecking=True)
+            if policy is None:
+                policy = await arecheck_policy()
             if not route_allowed(policy.route_rules, None, request.path):
                 return refusal(AccessDeniedError(f"Access to {request.path} is not allowed."))
             return await self.get_response(request)

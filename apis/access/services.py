@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
@@ -83,12 +84,20 @@ class Policy:
 # checked at most once per POLICY_RECHECK_SECONDS: an edit reaches every process within that time.
 POLICY_RECHECK_SECONDS = 1.0
 _policy_cache: tuple[int, Policy, float] | None = None
+# Set while a thread re-checks the policy: requests arriving meanwhile may keep using the last one.
+_policy_rechecking = False
 
 
-def fresh_policy() -> Policy | None:
-    """The policy in force if it was checked recently, without touching the database."""
+def fresh_policy(*, while_rechecking: bool = False) -> Policy | None:
+    """The policy in force if it was checked recently, without touching the database.
+
+    With `while_rechecking`, also the last policy while another request is re-checking it, so that
+    the requests of a busy process do not all queue for the database at once when it goes stale.
+    """
     cached = _policy_cache
-    if cached is not None and time.monotonic() - cached[2] < POLICY_RECHECK_SECONDS:
+    if cached is not None and (
+        time.monotonic() - cached[2] < POLICY_RECHECK_SECONDS or (while_rechecking and _policy_rechecking)
+    ):
         return cached[1]
     return None
 
@@ -111,6 +120,17 @@ def current_policy() -> Policy:
     )
     _policy_cache = (version, policy, time.monotonic())
     return policy
+
+
+async def arecheck_policy() -> Policy:
+    """current_policy(), from async code; requests asking fresh_policy(while_rechecking=True) meanwhile
+    get the last policy instead of queueing for the same re-check."""
+    global _policy_rechecking
+    _policy_rechecking = True
+    try:
+        return await sync_to_async(current_policy)()
+    finally:
+        _policy_rechecking = False
 
 
 def forget_policy() -> None:

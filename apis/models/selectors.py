@@ -96,9 +96,11 @@ async def amodel_route(identifier: str, stack: ProviderStack) -> ModelRoute:
 # the registry version on every request (one small query), so a registration edited in the admin
 # takes effect on the next request in every process; the model row's route is reused for a short
 # while: writes in this process forget it at once, other processes follow within ROUTE_CACHE_SECONDS.
+# An expired route is read again by one request; the others arriving meanwhile keep the old one.
 ROUTE_CACHE_SECONDS = 2.0
 ROUTE_CACHE_SIZE = 4096
 _resolved: dict[str, tuple[float, ProviderStack, ModelRoute]] = {}
+_rereading: set[str] = set()
 
 
 def model_routes_forget() -> None:
@@ -111,9 +113,13 @@ async def aresolve_model(identifier: str) -> tuple[ModelRoute, ProviderStack]:
     cached = _resolved.get(identifier)
     now = time.monotonic()
     # A stack the resolver has since replaced (registrations changed, or reset) voids the entry.
-    if cached is not None and cached[0] > now and cached[1] is stack:
+    if cached is not None and cached[1] is stack and (cached[0] > now or identifier in _rereading):
         return _readable(cached[2]), stack
-    route = await amodel_route(identifier, stack)
+    _rereading.add(identifier)
+    try:
+        route = await amodel_route(identifier, stack)
+    finally:
+        _rereading.discard(identifier)
     if len(_resolved) >= ROUTE_CACHE_SIZE:
         _resolved.clear()
     _resolved[identifier] = (now + ROUTE_CACHE_SECONDS, stack, route)

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import threading
 import time
 from typing import Any
 
@@ -10,6 +11,7 @@ from asgiref.sync import sync_to_async
 from django.core.signals import request_finished, request_started
 from django.db import connection
 
+from apis.access import services
 from stackproject.asgi import CONNECTION_CHECK_SECONDS, api_application, application
 
 
@@ -103,6 +105,35 @@ def test_api_requests_answer_errors_in_json_without_the_request_signals(own_loop
     assert headers[b"Content-Type"] == b"application/json"
     assert json.loads(content)["error"]["message"] == "Route GET /v1/no-such-route not found."
     assert seen == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stale_route_policy_is_checked_again_by_one_request_while_the_others_keep_it(
+    own_loops: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The re-check runs in the sync thread; the requests arriving meanwhile do not wait for it."""
+    monkeypatch.setattr(services, "POLICY_RECHECK_SECONDS", 0.05)
+
+    async def scenario() -> None:
+        status, _, _ = await call("/v1/no-such-route")
+        assert status == 404
+        await asyncio.sleep(0.1)
+        api_application._connections_checked = time.monotonic()
+        release = threading.Event()
+        busy = asyncio.ensure_future(sync_to_async(release.wait)())
+        try:
+            await asyncio.sleep(0.05)
+            rechecking = asyncio.ensure_future(call("/v1/no-such-route"))
+            await asyncio.sleep(0.05)
+            others = await asyncio.wait_for(asyncio.gather(*(call("/v1/no-such-route") for _ in range(5))), 5)
+            assert [status for status, _, _ in others] == [404] * 5
+            assert not rechecking.done()
+        finally:
+            release.set()
+        await busy
+        assert (await rechecking)[0] == 404
+
+    asyncio.run(scenario())
 
 
 @pytest.mark.django_db(transaction=True)

@@ -19,7 +19,9 @@ from apis.inference.schemas import (
     EmbeddingsRequest,
     EmbeddingsResponse,
 )
+from apis.models import selectors
 from providers.resolver import api_impl, get_stack
+from tests.support.db import queries_in_sync_thread
 from tests.support.upstream import Upstream
 
 HELLO = [{"role": "user", "content": "hello"}]
@@ -114,3 +116,21 @@ def test_each_event_loop_gets_its_own_client(models: None, own_loops: None) -> N
     # Every loop so far has ended: the next one drops their clients.
     assert call() == "echo: hello"
     assert len(client._per_loop) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_expired_route_is_read_again_by_one_request_while_the_others_keep_it(
+    models: None, own_loops: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors, "ROUTE_CACHE_SECONDS", 0.05)
+
+    async def scenario() -> None:
+        route, _ = await selectors.aresolve_model("echo")
+        await asyncio.sleep(0.1)
+        async with queries_in_sync_thread() as queries:
+            routes = await asyncio.gather(*(selectors.aresolve_model("echo") for _ in range(10)))
+        assert [found for found, _ in routes] == [route] * 10
+        assert len([sql for sql in queries if '"models_model"' in sql]) == 1
+
+    asyncio.run(scenario())
+
