@@ -11,6 +11,7 @@ same thread.
 """
 
 import asyncio
+import gc
 import os
 import time
 from contextlib import closing, suppress
@@ -127,3 +128,16 @@ async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
         await api_application(scope, receive, send)
     else:
         await django_application(scope, receive, send)
+
+
+# The cyclic garbage collector, tuned for a server process. Measured under streaming load at
+# concurrency 32 on one process: with Python's default thresholds, 390 collections took 0.6 s of
+# every 10 s and each full collection stopped the process for about 100 ms (p99 133 ms); with these,
+# 5 collections took 13 ms (p99 61 ms, and 10% more requests served). What lives as long as the
+# process (modules, settings, URL patterns) is frozen out of the collections, and a young-generation
+# collection waits for 10,000 new objects instead of 700: a request's objects are freed by reference
+# counting, and those of the requests in flight need not be scanned again at every collection.
+GC_THRESHOLDS = (10_000, 10, 10)
+gc.collect()
+gc.freeze()
+gc.set_threshold(*GC_THRESHOLDS)

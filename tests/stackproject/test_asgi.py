@@ -142,3 +142,12 @@ def test_other_paths_go_through_django_with_the_full_middleware_chain(own_loops:
     assert status == 200
     # Set by SessionMiddleware/CsrfViewMiddleware, which the API chain leaves out.
     assert b"csrftoken" in headers.get(b"Set-Cookie", b"")
+
+
+def test_server_processes_collect_garbage_rarely_and_never_scan_the_startup_objects() -> None:
+    import gc
+
+    from stackproject.asgi import GC_THRESHOLDS
+
+    assert gc.get_threshold() == GC_THRESHOLDS
+    assert gc.get_freeze_count() > 10_000  # modules, settings, URL patterns, schemas
