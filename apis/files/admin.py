@@ -20,6 +20,7 @@ from apis.files.models import StoredFile
 from apis.files.schemas import MAX_EXPIRY_SECONDS, MIN_EXPIRY_SECONDS, UploadPurpose
 from apis.files.selectors import file_open, file_preview
 from apis.files.services import file_delete, file_upload
+from apis.files.uploads import upload_refused
 
 
 class StoredFileUploadForm(forms.ModelForm):
@@ -90,6 +91,28 @@ class StoredFileAdmin(admin.ModelAdmin):
         return self.readonly_fields if obj is not None else ()
 
     # --- upload --------------------------------------------------------------------------------------------
+
+    def get_form(self, request: HttpRequest, obj: StoredFile | None = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        refused = upload_refused(request)
+        if refused is None:
+            return form
+
+        class RefusedUploadForm(form):  # type: ignore[valid-type, misc]
+            """The form of an upload stopped at the size limit: its file is missing, and this says why.
+
+            The fields after the file in the request were not read: they are not reported missing.
+            """
+
+            def __init__(self, *args: Any, **form_kwargs: Any) -> None:
+                super().__init__(*args, **form_kwargs)
+                for name, field in self.fields.items():
+                    if name == "file":
+                        field.error_messages = {**field.error_messages, "required": refused}
+                    else:
+                        field.required = False
+
+        return RefusedUploadForm
 
     def save_model(self, request: HttpRequest, obj: StoredFile, form: forms.ModelForm, change: bool) -> None:
         upload = form.cleaned_data["file"]

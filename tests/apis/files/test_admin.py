@@ -52,6 +52,20 @@ def test_upload_errors_show_on_the_form(staff: Client) -> None:
     assert not StoredFile.objects.exists()
 
 
+def test_an_upload_over_the_size_limit_is_refused_on_the_form(staff: Client, settings) -> None:
+    settings.STACK_FILES_MAX_BYTES = 1000
+    for size in (1500, 200_000):  # over the limit, and past it even by its announced length
+        response = staff.post(f"{CHANGELIST}add/", {
+            "file": SimpleUploadedFile("big.jsonl", b"x" * size), "purpose": "batch",
+        })
+        assert response.status_code == 200
+        errors = response.context["adminform"].form.errors
+        assert errors == {"file": ["File too large: the limit is 1000 bytes."]}
+    assert not StoredFile.objects.exists()
+    uploaded = staff.post(f"{CHANGELIST}add/", {"file": SimpleUploadedFile("ok.jsonl", b"{}\n"), "purpose": "batch"})
+    assert uploaded.status_code == 302
+
+
 def test_filters_and_search(staff: Client) -> None:
     for name, purpose in (("a.jsonl", "batch"), ("notes.txt", "user_data")):
         staff.post(f"{CHANGELIST}add/", {"file": SimpleUploadedFile(name, b"x\n"), "purpose": purpose})
