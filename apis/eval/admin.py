@@ -2,7 +2,6 @@
 the API (POST /v1alpha/eval/benchmarks/{id}/jobs), never edited here."""
 
 import json
-from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -61,7 +60,7 @@ class EvalJobAdmin(admin.ModelAdmin):
         aggregated = {name: result.get("aggregated_results") for name, result in obj.scores.items()}
         return format_html("<pre>{}</pre>", json.dumps(aggregated, indent=2))
 
-    @admin.action(description="Cancel the selected jobs")
+    @admin.action(description="Cancel the selected jobs", permissions=["cancel"])
     def cancel_jobs(self, request: HttpRequest, queryset: QuerySet[EvalJob]) -> None:
         cancelled = 0
         for job in queryset.filter(status__in=EvalJob.ACTIVE):
@@ -72,8 +71,6 @@ class EvalJobAdmin(admin.ModelAdmin):
                 self.message_user(request, exc.message, messages.ERROR)
         self.message_user(request, f"{cancelled} job(s) cancelled.", messages.SUCCESS)
 
-    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        actions = super().get_actions(request)
-        if not request.user.has_perm("eval.change_evaljob"):
-            actions.pop("cancel_jobs", None)
-        return actions
+    def has_cancel_permission(self, request: HttpRequest) -> bool:
+        """Jobs never change in the admin, but people who may change them may cancel them."""
+        return request.user.has_perm("eval.change_evaljob")

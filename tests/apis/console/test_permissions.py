@@ -94,7 +94,10 @@ def test_a_viewer_cannot_change_add_delete_or_run_actions(viewer: Client, resour
         assert getattr(viewer, method)(url, data).status_code == 403, url
 
     # Health checks are all a viewer may run from a list; elsewhere there is no action to choose.
-    for url in ("/admin/batches/batch/", "/admin/models/model/", "/admin/files/storedfile/", "/admin/access/apikey/"):
+    for url in (
+        "/admin/batches/batch/", "/admin/models/model/", "/admin/files/storedfile/", "/admin/access/apikey/",
+        "/admin/eval/evaljob/",
+    ):
         assert viewer.get(url).context["action_form"] is None, url
     form = viewer.get("/admin/providers/providerregistration/").context["action_form"]
     assert [name for name, _ in form.fields["action"].choices if name] == ["check_health"]
