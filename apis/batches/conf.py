@@ -1,7 +1,8 @@
 """The batch engine's settings, read from django.conf.settings (STACK_BATCH_*) as one validated object."""
 
-from django.conf import settings
 from pydantic import BaseModel, Field
+
+from apis.common.conf import settings_group
 
 
 class BatchSettings(BaseModel):
@@ -36,19 +37,4 @@ class BatchSettings(BaseModel):
 
 
 def batch_settings() -> BatchSettings:
-    return BatchSettings(
-        chunk_size=settings.STACK_BATCH_CHUNK_SIZE,
-        concurrency=settings.STACK_BATCH_CONCURRENCY,
-        chunk_concurrency=settings.STACK_BATCH_CHUNK_CONCURRENCY,
-        provider_concurrency=settings.STACK_BATCH_PROVIDER_CONCURRENCY,
-        provider_limits=settings.STACK_BATCH_PROVIDER_LIMITS,
-        max_lines=settings.STACK_BATCH_MAX_LINES,
-        max_errors=settings.STACK_BATCH_MAX_ERRORS,
-        lease_seconds=settings.STACK_BATCH_LEASE_SECONDS,
-        flush_seconds=settings.STACK_BATCH_FLUSH_SECONDS,
-        requeue_seconds=settings.STACK_BATCH_REQUEUE_SECONDS,
-        lane_seconds=settings.STACK_BATCH_LANE_SECONDS,
-        max_attempts=settings.STACK_BATCH_MAX_ATTEMPTS,
-        request_retries=settings.STACK_BATCH_REQUEST_RETRIES,
-        retry_backoff_seconds=settings.STACK_BATCH_RETRY_BACKOFF_SECONDS,
-    )
+    return settings_group(BatchSettings, "STACK_BATCH_")

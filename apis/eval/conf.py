@@ -1,7 +1,8 @@
 """The eval settings, read from django.conf.settings (STACK_EVAL_*) as one validated object."""
 
-from django.conf import settings
 from pydantic import BaseModel, Field
+
+from apis.common.conf import settings_group
 
 
 class EvalSettings(BaseModel):
@@ -20,13 +21,4 @@ class EvalSettings(BaseModel):
 
 
 def eval_settings() -> EvalSettings:
-    return EvalSettings(
-        sync_max_rows=settings.STACK_EVAL_SYNC_MAX_ROWS,
-        job_max_rows=settings.STACK_EVAL_JOB_MAX_ROWS,
-        concurrency=settings.STACK_EVAL_CONCURRENCY,
-        lease_seconds=settings.STACK_EVAL_LEASE_SECONDS,
-        requeue_seconds=settings.STACK_EVAL_REQUEUE_SECONDS,
-        max_attempts=settings.STACK_EVAL_MAX_ATTEMPTS,
-        request_retries=settings.STACK_EVAL_REQUEST_RETRIES,
-        retry_backoff_seconds=settings.STACK_EVAL_RETRY_BACKOFF_SECONDS,
-    )
+    return settings_group(EvalSettings, "STACK_EVAL_")
