@@ -17,7 +17,11 @@ API_PREFIXES = ("/v1/", "/v1alpha/", "/v1beta/")
 
 
 class AsyncCapableMiddleware:
-    """Base of a middleware that runs natively in both modes: `handle` gets the response to adjust."""
+    """Base of a middleware that runs natively in both modes.
+
+    By default `handle` gets the response to adjust; a middleware that wraps the whole request
+    instead overrides `call` (sync) and `__acall__` (async).
+    """
 
     sync_capable = True
     async_capable = True
@@ -30,6 +34,9 @@ class AsyncCapableMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse | Awaitable[HttpResponse]:
         if iscoroutinefunction(self):
             return self.__acall__(request)
+        return self.call(request)
+
+    def call(self, request: HttpRequest) -> HttpResponse:
         return self.handle(request, self.get_response(request))
 
     async def __acall__(self, request: HttpRequest) -> HttpResponse:

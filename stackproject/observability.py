@@ -12,15 +12,16 @@ import logging
 import os
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from celery.signals import before_task_publish, task_postrun, task_prerun
 from django.http import HttpRequest, HttpResponse
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+from stackproject.middleware import AsyncCapableMiddleware
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -93,16 +94,8 @@ def _route_label(request: HttpRequest) -> str:
     return match.route if match is not None and match.route else "unmatched"
 
 
-class RequestIdMiddleware:
+class RequestIdMiddleware(AsyncCapableMiddleware):
     """Sets the request id, times the request and counts it by route and status."""
-
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
-        self.get_response = get_response
-        if iscoroutinefunction(get_response):
-            markcoroutinefunction(self)
 
     def _start(self, request: HttpRequest) -> tuple[contextvars.Token[str], str, float]:
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
@@ -115,9 +108,7 @@ class RequestIdMiddleware:
         labelled(HTTP_LATENCY, request.method, route).observe(time.perf_counter() - started)
         labelled(HTTP_REQUESTS, request.method, route, str(response.status_code)).inc()
 
-    def __call__(self, request: HttpRequest) -> HttpResponse | Awaitable[HttpResponse]:
-        if iscoroutinefunction(self):
-            return self.__acall__(request)
+    def call(self, request: HttpRequest) -> HttpResponse:
         token, request_id, started = self._start(request)
         try:
             response = self.get_response(request)

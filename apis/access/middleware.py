@@ -1,9 +1,7 @@
 """Authenticates API requests, applies the route policy and quotas, and sets who is calling."""
 
-from collections.abc import Awaitable, Callable
-from typing import Any
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
+from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from apis.access.authentication import authenticate
@@ -12,7 +10,7 @@ from apis.access.identity import AccessContext, reset_access, set_access
 from apis.access.policy import route_allowed
 from apis.access.services import arecheck_policy, current_policy, fresh_policy, quota_consume, quota_record_hit
 from apis.common.errors import AccessDeniedError, RateLimitError, StackError
-from stackproject.middleware import API_PREFIXES
+from stackproject.middleware import API_PREFIXES, AsyncCapableMiddleware
 from stackproject.observability import QUOTA_HITS
 
 PUBLIC_PATHS = frozenset({"/v1/health", "/v1/version", "/v1/docs", "/v1/openapi.json"})
@@ -52,18 +50,8 @@ def refusal(error: StackError) -> HttpResponse:
     return response
 
 
-class AccessMiddleware:
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
-        self.get_response = get_response
-        if iscoroutinefunction(get_response):
-            markcoroutinefunction(self)
-
-    def __call__(self, request: HttpRequest) -> HttpResponse | Awaitable[HttpResponse]:
-        if iscoroutinefunction(self):
-            return self.__acall__(request)
+class AccessMiddleware(AsyncCapableMiddleware):
+    def call(self, request: HttpRequest) -> HttpResponse:
         try:
             access = guard(request)
         except StackError as error:
