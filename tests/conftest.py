@@ -9,6 +9,8 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.db import connections
 
+from tests.support.upstream import Upstream
+
 CONFIGS = Path(__file__).parent / "configs"
 
 
@@ -78,3 +80,10 @@ def own_loops() -> Iterator[None]:
     yield
     asyncio.run(sync_to_async(connections.close_all)())
     gc.collect()
+
+
+@pytest.fixture(scope="session")
+def upstream() -> Iterator[Upstream]:
+    """The test model service, answering at once; test modules that need it slower define their own."""
+    with Upstream() as up:
+        yield up

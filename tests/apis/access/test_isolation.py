@@ -7,7 +7,6 @@ Alice's team may use her resources (the default policy).
 """
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -20,12 +19,6 @@ from tests.apis.batches.support import jsonl, request_line
 from tests.support.upstream import Upstream
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(scope="module")
-def upstream() -> Iterator[Upstream]:
-    with Upstream(latency=0.0) as up:
-        yield up
 
 
 def process(batch_id: str) -> None:

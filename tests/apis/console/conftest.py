@@ -1,7 +1,6 @@
 """Fixtures of the console tests: the batch test distribution (the test upstream as provider 'up', local files,
 the reference batch engine), and clients for a superuser, a member of the viewer group and a non-staff user."""
 
-from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -10,12 +9,6 @@ from django.test import Client
 from apis.console.permissions import VIEWER_GROUP
 from tests.apis.batches.support import distribution
 from tests.support.upstream import Upstream
-
-
-@pytest.fixture(scope="session")
-def upstream() -> Iterator[Upstream]:
-    with Upstream() as up:
-        yield up
 
 
 @pytest.fixture(autouse=True)

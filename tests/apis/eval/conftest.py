@@ -1,19 +1,12 @@
 """Fixtures of the eval tests: every provider of the evaluation APIs with the test upstream's models, a benchmark
 over rows whose scores are known by hand, and Celery tasks held in memory so that a test runs each one itself."""
 
-from collections.abc import Iterator
 
 import pytest
 from django.test import Client
 
 from tests.apis.datasets.support import distribution, post, qa_rows
 from tests.support.upstream import Upstream
-
-
-@pytest.fixture(scope="session")
-def upstream() -> Iterator[Upstream]:
-    with Upstream() as up:
-        yield up
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Fixtures of the inference API tests: the test upstream as provider 'up' with a model per behaviour."""
 
-from collections.abc import Iterator
 
 import pytest
 
@@ -20,12 +19,6 @@ MODELS = {
     "stream-break": ("stream-break", "llm", {}),
     "slow-stream": ("slow-stream", "llm", {}),
 }
-
-
-@pytest.fixture(scope="session")
-def upstream() -> Iterator[Upstream]:
-    with Upstream() as up:
-        yield up
 
 
 @pytest.fixture

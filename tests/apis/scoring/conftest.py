@@ -1,17 +1,10 @@
 """Fixtures of the scoring tests: every provider of the evaluation APIs, the judge model on the test upstream."""
 
-from collections.abc import Iterator
 
 import pytest
 
 from tests.apis.datasets.support import distribution
 from tests.support.upstream import Upstream
-
-
-@pytest.fixture(scope="session")
-def upstream() -> Iterator[Upstream]:
-    with Upstream() as up:
-        yield up
 
 
 @pytest.fixture

@@ -1,17 +1,10 @@
 """Fixtures of the vector DB tests: the test upstream's embedding model and an inline::orm provider."""
 
-from collections.abc import Iterator
 
 import pytest
 
 from tests.apis.vector_dbs.support import register_embedding_model, register_vector_io
 from tests.support.upstream import Upstream
-
-
-@pytest.fixture(scope="session")
-def upstream() -> Iterator[Upstream]:
-    with Upstream() as up:
-        yield up
 
 
 @pytest.fixture
