@@ -1,7 +1,6 @@
 """Fixtures of the console tests: the batch test distribution (the test upstream as provider 'up', local files,
 the reference batch engine), and clients for a superuser, a member of the viewer group and a non-staff user."""
 
-
 import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client

@@ -1,7 +1,6 @@
 """Fixtures of the eval tests: every provider of the evaluation APIs with the test upstream's models, a benchmark
 over rows whose scores are known by hand, and Celery tasks held in memory so that a test runs each one itself."""
 
-
 import pytest
 from django.test import Client
 

@@ -1,6 +1,5 @@
 """Fixtures of the inference API tests: the test upstream as provider 'up' with a model per behaviour."""
 
-
 import pytest
 
 from apis.models.services import model_register

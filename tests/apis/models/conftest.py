@@ -1,6 +1,5 @@
 """Fixtures of the models API tests: the test upstream, registered as inference provider 'up'."""
 
-
 import pytest
 
 from tests.apis.inference.support import register_upstream

@@ -1,6 +1,5 @@
 """Fixtures of the scoring tests: every provider of the evaluation APIs, the judge model on the test upstream."""
 
-
 import pytest
 
 from tests.apis.datasets.support import distribution

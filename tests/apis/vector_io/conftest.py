@@ -1,6 +1,5 @@
 """Fixtures of the vector IO tests: the test upstream's embedding model and an inline::orm provider."""
 
-
 import pytest
 
 from tests.apis.vector_dbs.support import register_embedding_model, register_vector_io
