@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/inference.py [--latency 0.02] [--web-workers 2] [--duration 6]
 
-Starts the test upstream (answering after --latency seconds) and the real server (uvicorn with
---web-workers processes, its own state directory and database), then measures requests/s and
+Starts the test upstream (answering after --latency seconds) and the real server (`manage.py serve`
+with --web-workers processes, or `uvicorn --workers` with --shared-socket; its own state directory and
+database), then measures requests/s and
 p50/p99 latency of non-streaming and streaming chat completions at concurrency 1 and 32, direct
 and through the server (alternating, in rounds of a second), and prints the ratios. Targets: under
 2 ms added at p50 at concurrency 1; at least 70% of the direct throughput at concurrency 32.
@@ -170,7 +171,10 @@ def write_config(directory: Path, upstream: Upstream) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--latency", type=float, default=0.02, help="Upstream seconds before each answer.")
-    parser.add_argument("--web-workers", type=int, default=2, help="uvicorn processes of the server.")
+    parser.add_argument("--web-workers", type=int, default=2, help="Web processes of the server.")
+    parser.add_argument(
+        "--shared-socket", action="store_true", help="Serve with `uvicorn --workers` (one socket for all workers)."
+    )
     parser.add_argument("--duration", type=float, default=6.0, help="Seconds per measurement (each side).")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 32])
     args = parser.parse_args()
@@ -207,11 +211,18 @@ def main() -> None:
         state = Path(tmp)
         # As in production: DEBUG off (it also keeps Django from recording every query).
         production = {"DEBUG": "0", "SECRET_KEY": "bench-" + "x" * 50, "LOG_LEVEL": "WARNING"}
-        server = StackServer(state, write_config(state, upstream), extra_env=production, web_workers=args.web_workers)
+        server = StackServer(
+            state,
+            write_config(state, upstream),
+            extra_env=production,
+            web_workers=args.web_workers,
+            shared_socket=args.shared_socket,
+        )
         server.start()
+        serving = "uvicorn" if args.shared_socket else "manage.py serve"
         try:
             print(
-                f"upstream latency {args.latency * 1000:g} ms, server: uvicorn --workers {args.web_workers}, "
+                f"upstream latency {args.latency * 1000:g} ms, server: {serving} --workers {args.web_workers}, "
                 f"{args.duration:g} s per measurement"
             )
             header = f"{'mode':<10} {'conc':>4} {'target':<7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}"

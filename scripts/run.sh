@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what is needed and starts the stack server (uvicorn) and one Celery worker with beat,
+# Installs what is needed and starts the stack server (uvicorn, through `manage.py serve`) and one Celery worker with beat,
 # on the embedded defaults: SQLite and the filesystem broker under $STACK_STATE_DIR (./var).
 source "$(dirname "$0")/env.sh"
 ensure_venv requirements.txt
@@ -18,5 +18,5 @@ rm -rf "$STACK_STATE_DIR/metrics"
     --schedule "$STACK_STATE_DIR/celerybeat-schedule" &
 worker=$!
 trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
-"$VENV/bin/uvicorn" stackproject.asgi:application --host "${STACK_HOST:-127.0.0.1}" --port "${STACK_PORT:-8321}" \
+"$VENV/bin/python" manage.py serve --host "${STACK_HOST:-127.0.0.1}" --port "${STACK_PORT:-8321}" \
     --workers "${WEB_CONCURRENCY:-1}"

@@ -1,4 +1,4 @@
-"""ASGI entry point: the production server is `uvicorn stackproject.asgi:application`.
+"""ASGI entry point, served in production by `manage.py serve` (uvicorn worker processes).
 
 API requests (/v1, /v1alpha, /v1beta) go through a lean middleware chain (API_MIDDLEWARE): they
 need no session, CSRF token, messages or Django user, and under ASGI each of Django's built-in

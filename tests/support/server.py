@@ -1,4 +1,5 @@
-"""Starts the real stack server (uvicorn) and real Celery workers as subprocesses for end-to-end tests.
+"""Starts the real stack server (`manage.py serve`) and real Celery workers as subprocesses for end-to-end
+tests.
 
 Each server gets its own state directory and its own database: a SQLite file on the embedded
 defaults, or a fresh PostgreSQL database (and its own Redis database) when the test run points
@@ -78,8 +79,15 @@ class StackServer:
     """A running stack server with zero or more Celery workers."""
 
     def __init__(
-        self, state_dir: Path, config: Path, extra_env: dict[str, str] | None = None, web_workers: int = 1
+        self,
+        state_dir: Path,
+        config: Path,
+        extra_env: dict[str, str] | None = None,
+        web_workers: int = 1,
+        shared_socket: bool = False,
     ) -> None:
+        """With `shared_socket`, the web processes are `uvicorn --workers`: one listening socket shared
+        by all (benchmarks compare it with `manage.py serve`, one socket per worker)."""
         self.state_dir = state_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -98,6 +106,7 @@ class StackServer:
         }
         self.env.pop("PYTEST_CURRENT_TEST", None)
         self.web_workers = web_workers
+        self.shared_socket = shared_socket
         self.web: subprocess.Popen | None = None
         self.workers: list[subprocess.Popen] = []
         self._log_starts: dict[str, int] = {}
@@ -112,10 +121,12 @@ class StackServer:
     def start(self) -> "StackServer":
         self.manage("migrate", "--noinput")
         log = open(self.logs / "web.log", "ab")  # noqa: SIM115 - closed with the process
+        serve = [sys.executable, "manage.py", "serve"]
+        if self.shared_socket:
+            serve = [str(BIN / "uvicorn"), "stackproject.asgi:application"]
         self.web = subprocess.Popen(
             [
-                str(BIN / "uvicorn"),
-                "stackproject.asgi:application",
+                *serve,
                 "--host",
                 "127.0.0.1",
                 "--port",
