@@ -99,8 +99,12 @@ class ApiASGIHandler(ASGIHandler):
                         await self.send_response(response, send)
                     finally:
                         disconnected.cancel()
-            except* RequestAborted:
-                pass  # the client went away: nobody to answer
+            except BaseExceptionGroup as group:
+                # A client that went away (RequestAborted) needs no answer. Anything else leaves as
+                # itself, as from Django's handler, so that the server logs its own traceback.
+                _, failures = group.split(RequestAborted)
+                if failures is not None:
+                    raise (failures.exceptions[0] if len(failures.exceptions) == 1 else failures) from None
             if response is not None:
                 close_response(response)
 

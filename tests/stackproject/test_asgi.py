@@ -15,8 +15,12 @@ from apis.access import services
 from stackproject.asgi import CONNECTION_CHECK_SECONDS, api_application, application
 
 
-async def call(path: str, method: str = "GET", body: bytes = b"") -> tuple[int, dict[bytes, bytes], bytes]:
-    """One request to the ASGI application, as uvicorn would make it: (status, headers, body)."""
+async def call(
+    path: str, method: str = "GET", body: bytes = b"", send_error: Exception | None = None
+) -> tuple[int, dict[bytes, bytes], bytes]:
+    """One request to the ASGI application, as uvicorn would make it: (status, headers, body).
+
+    With `send_error`, sending the answer fails with it, as when the connection broke."""
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -44,6 +48,8 @@ async def call(path: str, method: str = "GET", body: bytes = b"") -> tuple[int, 
         return {"type": "http.disconnect"}
 
     async def send(message: dict[str, Any]) -> None:
+        if send_error is not None:
+            raise send_error
         messages.append(message)
 
     await application(scope, receive, send)
@@ -105,6 +111,13 @@ def test_api_requests_answer_errors_in_json_without_the_request_signals(own_loop
     assert headers[b"Content-Type"] == b"application/json"
     assert json.loads(content)["error"]["message"] == "Route GET /v1/no-such-route not found."
     assert seen == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_while_answering_leaves_the_handler_as_itself(own_loops: None) -> None:
+    """Not wrapped in the handler's task group: the server logs the failure's own traceback."""
+    with pytest.raises(ConnectionResetError, match="peer gone"):
+        asyncio.run(call("/v1/no-such-route", send_error=ConnectionResetError("peer gone")))
 
 
 @pytest.mark.django_db(transaction=True)
