@@ -105,7 +105,8 @@ class ModelAdmin(admin.ModelAdmin):
         if change:
             saved = model_update(model=obj, **fields)
         else:
-            saved = model_register(identifier=data["identifier"], owner_principal=request.user.get_username(), **fields)
+            owner = {"owner_principal": request.user.get_username(), "owner_attributes": {}}
+            saved = model_register(identifier=data["identifier"], owner=owner, **fields)
         obj.pk = saved.pk
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:

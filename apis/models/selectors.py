@@ -1,10 +1,11 @@
-"""Reads of the model routing table, and the resolution of a requested model id to its provider."""
+"""The resolution of a requested model id to its provider, on the path of every inference request.
+
+Other reads of the model routing table go through apis.models.table.MODELS.
+"""
 
 import time
 from dataclasses import dataclass
 from typing import Any
-
-from django.db.models import QuerySet
 
 from apis.access.guards import ensure
 from apis.common.errors import ModelNotFoundError
@@ -12,48 +13,6 @@ from apis.models.models import Model
 from providers import resolver
 from providers.resolver import ProviderStack
 from providers.spec import Api
-
-
-def model_get(identifier: str, action: str = "read") -> Model:
-    """The model, if the caller may `action` it (404 when they may not even read it)."""
-    row = Model.objects.filter(identifier=identifier).first()
-    if row is None:
-        raise ModelNotFoundError(identifier)
-    ensure("model", row, action, ModelNotFoundError(identifier), identifier=identifier)
-    return row
-
-
-async def amodel_get(identifier: str) -> Model:
-    row = await Model.objects.filter(identifier=identifier).afirst()
-    if row is None:
-        raise ModelNotFoundError(identifier)
-    ensure("model", row, "read", ModelNotFoundError(identifier), identifier=identifier)
-    return row
-
-
-def models_list(*, provider_id: str | None = None, model_type: str | None = None) -> QuerySet[Model]:
-    rows = Model.objects.all()
-    if provider_id is not None:
-        rows = rows.filter(provider_id=provider_id)
-    if model_type is not None:
-        rows = rows.filter(model_type=model_type)
-    return rows.order_by("identifier")
-
-
-def models_export_config() -> list[dict[str, Any]]:
-    """The models people and the config registered, as `registered_resources.models` entries."""
-    entries = []
-    for row in Model.objects.exclude(source=Model.Source.LISTED).order_by("identifier"):
-        entry: dict[str, Any] = {
-            "model_id": row.identifier,
-            "provider_id": row.provider_id,
-            "provider_model_id": row.provider_resource_id,
-            "model_type": row.model_type,
-        }
-        if row.metadata:
-            entry["metadata"] = row.metadata
-        entries.append(entry)
-    return entries
 
 
 @dataclass(frozen=True)

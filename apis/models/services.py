@@ -6,14 +6,14 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from django.db import transaction
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from apis.access.guards import ensure_create
-from apis.common.errors import BadRequestError, ConflictError, StackError
+from apis.common.errors import BadRequestError, StackError
+from apis.common.routing_table import Registration
 from apis.inference.schemas import ProviderModel
 from apis.models.models import Model
-from apis.models.selectors import model_get, model_routes_forget
-from apis.providers.models import ProviderRegistration
+from apis.models.selectors import model_routes_forget
+from apis.models.table import MODELS
 from providers.resolver import get_stack
 from providers.spec import Api
 
@@ -21,34 +21,7 @@ logger = logging.getLogger(__name__)
 
 
 def inference_provider_ids() -> list[str]:
-    return list(
-        ProviderRegistration.objects.filter(api=Api.inference, enabled=True)
-        .order_by("provider_id")
-        .values_list("provider_id", flat=True)
-    )
-
-
-def _provider_for_model(provider_id: str | None) -> str:
-    """The inference provider a new model goes to: the one named, or the only one there is."""
-    available = inference_provider_ids()
-    if provider_id is None:
-        if len(available) == 1:
-            return available[0]
-        if not available:
-            raise BadRequestError(
-                "No inference provider is registered; register one before its models.", param="provider_id"
-            )
-        raise BadRequestError(
-            f"provider_id is required when several inference providers exist: {', '.join(available)}.",
-            param="provider_id",
-        )
-    if provider_id not in available:
-        choices = ", ".join(available) or "none"
-        raise BadRequestError(
-            f"Provider '{provider_id}' is not an enabled inference provider. Inference providers: {choices}.",
-            param="provider_id",
-        )
-    return provider_id
+    return MODELS.provider_ids()
 
 
 def _checked_metadata(model_type: str, metadata: dict[str, Any]) -> dict[str, Any]:
@@ -67,6 +40,24 @@ def _checked_metadata(model_type: str, metadata: dict[str, Any]) -> dict[str, An
     return metadata
 
 
+def model_registration(
+    *,
+    identifier: str,
+    provider_id: str | None,
+    provider_resource_id: str | None,
+    model_type: str | None,
+    metadata: dict[str, Any] | None,
+) -> Registration:
+    """A model's registration, its own columns checked; BadRequestError names the field at fault."""
+    model_type = model_type or Model.ModelType.LLM
+    return Registration(
+        identifier=identifier,
+        provider_id=provider_id,
+        provider_resource_id=provider_resource_id,
+        fields={"model_type": model_type, "metadata": _checked_metadata(model_type, metadata or {})},
+    )
+
+
 def model_fields_check(
     *,
     identifier: str,
@@ -76,13 +67,15 @@ def model_fields_check(
     metadata: dict[str, Any] | None,
 ) -> dict[str, Any]:
     """The routing fields of a model as they will be stored; BadRequestError names the field at fault."""
-    model_type = model_type or Model.ModelType.LLM
-    return {
-        "provider_id": _provider_for_model(provider_id),
-        "provider_resource_id": provider_resource_id or identifier,
-        "model_type": model_type,
-        "metadata": _checked_metadata(model_type, metadata or {}),
-    }
+    return MODELS.stored_fields(
+        model_registration(
+            identifier=identifier,
+            provider_id=provider_id,
+            provider_resource_id=provider_resource_id,
+            model_type=model_type,
+            metadata=metadata,
+        )
+    )
 
 
 def _forget_routes() -> None:
@@ -100,39 +93,19 @@ def model_register(
     provider_resource_id: str | None = None,
     model_type: str | None = None,
     metadata: dict[str, Any] | None = None,
-    owner_principal: str = "",
-    owner_attributes: dict[str, Any] | None = None,
+    owner: dict[str, Any] | None = None,
     source: str = Model.Source.API,
 ) -> Model:
-    """Register a model; registering it again with the same fields returns it, different ones are a conflict."""
-    ensure_create("model", identifier)
-    fields = model_fields_check(
+    """Register a model (owned by the caller unless `owner` says otherwise); registering it again with
+    the same fields returns it, different ones are a conflict."""
+    registration = model_registration(
         identifier=identifier,
         provider_id=provider_id,
         provider_resource_id=provider_resource_id,
         model_type=model_type,
         metadata=metadata,
     )
-    existing = Model.objects.select_for_update().filter(identifier=identifier).first()
-    if existing is not None:
-        if any(getattr(existing, name) != value for name, value in fields.items()):
-            raise ConflictError(
-                f"Model '{identifier}' is already registered with provider '{existing.provider_id}' as "
-                f"'{existing.provider_resource_id}' ({existing.model_type}); unregister it first to change it.",
-                param="model_id",
-            )
-        if existing.source == Model.Source.LISTED and source != Model.Source.LISTED:
-            # Registered by a person now: a provider refresh must no longer remove it.
-            existing.source = source
-            existing.save(update_fields=["source", "updated_at"])
-        return existing
-    row = Model.objects.create(
-        identifier=identifier,
-        owner_principal=owner_principal,
-        owner_attributes=owner_attributes or {},
-        source=source,
-        **fields,
-    )
+    row = MODELS.register(registration, source=source, owner=owner)
     _forget_routes()
     return row
 
@@ -165,7 +138,7 @@ def model_update(
 
 @transaction.atomic
 def model_unregister(*, identifier: str) -> None:
-    model_get(identifier, action="delete").delete()
+    MODELS.unregister(identifier)
     _forget_routes()
 
 
@@ -181,55 +154,45 @@ class ConfigModelEntry(BaseModel):
     metadata: dict[str, Any] | None = None
 
 
-@transaction.atomic
-def models_apply_config(*, entries: list[dict[str, Any]]) -> tuple[int, list[str]]:
-    """Apply the config's models: create or update them, and remove config models it no longer names.
+def _config_registration(entry: ConfigModelEntry) -> Registration:
+    return model_registration(
+        identifier=entry.model_id,
+        provider_id=entry.provider_id,
+        provider_resource_id=entry.provider_model_id,
+        model_type=entry.model_type,
+        metadata=entry.metadata,
+    )
 
-    Models registered by people (source "api") are never overwritten. Returns how many rows changed
-    and one message per entry that could not be applied.
-    """
-    changed, errors, named = 0, [], set()
-    for index, raw in enumerate(entries):
-        if isinstance(raw, dict) and raw.get("provider_id") == "":
-            # Its provider's id rendered empty: the provider is disabled, and so are its models.
-            continue
-        if isinstance(raw, dict) and isinstance(raw.get("model_id"), str):
-            named.add(raw["model_id"])
-        try:
-            entry = ConfigModelEntry.model_validate(raw)
-            fields = model_fields_check(
-                identifier=entry.model_id,
-                provider_id=entry.provider_id,
-                provider_resource_id=entry.provider_model_id,
-                model_type=entry.model_type,
-                metadata=entry.metadata,
-            )
-        except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'entry'}: {e['msg']}" for e in exc.errors())
-            errors.append(f"registered_resources.models[{index}]: {problems}")
-            continue
-        except StackError as exc:
-            errors.append(f"Model '{entry.model_id}': {exc.message}")
-            continue
-        row = Model.objects.select_for_update().filter(identifier=entry.model_id).first()
-        if row is None:
-            Model.objects.create(identifier=entry.model_id, source=Model.Source.CONFIG, **fields)
-            changed += 1
-        elif row.source == Model.Source.API:
-            continue
-        elif row.source != Model.Source.CONFIG or any(getattr(row, k) != v for k, v in fields.items()):
-            for name, value in fields.items():
-                setattr(row, name, value)
-            row.source = Model.Source.CONFIG
-            row.save()
-            changed += 1
-    removed, _ = Model.objects.filter(source=Model.Source.CONFIG).exclude(identifier__in=named).delete()
-    changed += removed
-    for message in errors:
-        logger.error("Distribution config: %s", message)
+
+def models_apply_config(*, entries: list[dict[str, Any]]) -> tuple[int, list[str]]:
+    """Apply `registered_resources.models`; returns how many rows changed and the entries' errors."""
+    changed, errors = MODELS.apply_config(
+        key="models",
+        entries=entries,
+        entry_class=ConfigModelEntry,
+        identifier_key="model_id",
+        to_registration=_config_registration,
+    )
     if changed:
         _forget_routes()
     return changed, errors
+
+
+def models_export_config() -> list[dict[str, Any]]:
+    """The models people and the config registered, as `registered_resources.models` entries."""
+
+    def entry(row: Model) -> dict[str, Any]:
+        exported: dict[str, Any] = {
+            "model_id": row.identifier,
+            "provider_id": row.provider_id,
+            "provider_model_id": row.provider_resource_id,
+            "model_type": row.model_type,
+        }
+        if row.metadata:
+            exported["metadata"] = row.metadata
+        return exported
+
+    return MODELS.export_config(entry)
 
 
 @dataclass

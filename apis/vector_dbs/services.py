@@ -8,7 +8,7 @@ from apis.common.errors import BadRequestError, ConflictError, ModelNotFoundErro
 from apis.common.models import RoutedResource
 from apis.common.routing_table import Registration
 from apis.models.models import Model
-from apis.models.selectors import model_get
+from apis.models.table import MODELS
 from apis.vector_dbs.models import RegisteredVectorDB
 from apis.vector_dbs.table import VECTOR_DBS
 
@@ -16,7 +16,7 @@ from apis.vector_dbs.table import VECTOR_DBS
 def embedding_fields(*, embedding_model: str, embedding_dimension: int | None) -> dict[str, Any]:
     """The embedding columns of a vector DB: the model must be a registered embedding model; its dimension rules."""
     try:
-        model = model_get(embedding_model)
+        model = MODELS.get(embedding_model)
     except ModelNotFoundError:
         raise BadRequestError(
             f"Embedding model '{embedding_model}' is not registered.", param="embedding_model"

@@ -106,7 +106,8 @@ def test_registering_again_is_idempotent_but_different_fields_conflict(client: C
     conflict = register(client, model_id="m", provider_model_id="other-model")
     assert conflict.status_code == 409
     assert conflict.json()["error"]["message"] == (
-        "Model 'm' is already registered with provider 'up' as 'echo-model' (llm); unregister it first to change it."
+        "Model 'm' is already registered with provider 'up' as 'echo-model' (different: provider_resource_id); "
+        "unregister it first to change it."
     )
     assert Model.objects.get().provider_resource_id == "echo-model"
 

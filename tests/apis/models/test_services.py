@@ -10,10 +10,10 @@ from apis.inference.schemas import ProviderModel
 from apis.models.models import Model
 from apis.models.routing import ModelsRoutingTable
 from apis.models.schemas import RegisterModelRequest
-from apis.models.selectors import models_export_config
 from apis.models.services import (
     model_register,
     models_apply_config,
+    models_export_config,
     models_refresh_from_provider,
     models_refresh_from_providers,
     models_sync_listed,
@@ -78,9 +78,11 @@ def test_apply_config_reports_bad_entries_and_applies_the_others(provider: str) 
     )
     assert changed == 1
     assert errors == [
-        "Model 'emb': Embedding models need metadata.embedding_dimension, a positive integer.",
-        "Model 'elsewhere': Provider 'nope' is not an enabled inference provider. Inference providers: up.",
-        "registered_resources.models[3]: provider_modle_id: Extra inputs are not permitted",
+        "registered_resources.models[1] ('emb'): "
+        "Embedding models need metadata.embedding_dimension, a positive integer.",
+        "registered_resources.models[2] ('elsewhere'): "
+        "Provider 'nope' is not an enabled inference provider. Inference providers: up.",
+        "registered_resources.models[3] ('typo'): provider_modle_id: Extra inputs are not permitted",
         "registered_resources.models[4]: model_id: Field required",
     ]
     assert list(rows()) == ["good"]

@@ -36,7 +36,7 @@ from apis.eval.schemas import (
 from apis.eval.services import JobLease, LeaseLostError
 from apis.inference.protocol import Inference
 from apis.inference.schemas import ChatCompletion
-from apis.models.selectors import amodel_get
+from apis.models.table import MODELS
 from apis.scoring.protocol import Scoring
 from apis.scoring.schemas import ScoreRequest, ScoringResult
 from providers.inline.eval.meta_reference.config import MetaReferenceEvalConfig
@@ -156,7 +156,7 @@ class MetaReferenceEval:
         model = config.eval_candidate.model
         param = "benchmark_config.eval_candidate.model"
         try:
-            registered = await amodel_get(model)
+            registered = await MODELS.aget(model)
         except ModelNotFoundError:
             raise BadRequestError(f"Model '{model}' not found.", code="model_not_found", param=param) from None
         if registered.model_type != "llm":

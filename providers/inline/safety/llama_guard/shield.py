@@ -10,7 +10,7 @@ from typing import Any
 from apis.common.errors import BadRequestError, ModelNotFoundError, UpstreamError
 from apis.inference.protocol import Inference
 from apis.inference.schemas import ChatCompletion, ChatCompletionRequest
-from apis.models.selectors import amodel_get
+from apis.models.table import MODELS
 from apis.safety.schemas import Message, ModerationResult, RunShieldRequest, RunShieldResponse, SafetyViolation
 from apis.shields.schemas import Shield
 from providers.inline.safety.llama_guard.config import LlamaGuardConfig
@@ -36,7 +36,7 @@ class LlamaGuardSafety:
         """The shield's guard model must be a registered LLM."""
         model_id = shield.provider_resource_id
         try:
-            model = await amodel_get(model_id)
+            model = await MODELS.aget(model_id)
         except ModelNotFoundError:
             raise BadRequestError(
                 f"Shield '{shield.identifier}' needs a registered LLM as its guard model: "
