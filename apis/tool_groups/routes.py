@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 from ninja import Path, Query, Router
 
+from apis.common.provider_data import PROVIDER_DATA_DESCRIPTION, caller_provider_data
 from apis.tool_groups.protocol import ToolGroups
 from apis.tool_groups.schemas import (
     GetToolGroupRequest,
@@ -34,10 +35,11 @@ def create_router(impl: ToolGroups) -> Router:
         response=ToolGroup,
         summary="Register a tool group",
         description="Lists the group's tools from its provider and registers each; a tool name that another "
-        "group provides is a 409.",
+        "group provides is a 409. " + PROVIDER_DATA_DESCRIPTION,
     )
     async def register_tool_group(request: HttpRequest, body: RegisterToolGroupRequest) -> ToolGroup:
-        return await impl.register_tool_group(body)
+        with caller_provider_data(request):
+            return await impl.register_tool_group(body)
 
     @router.delete(
         "/toolgroups/{path:toolgroup_id}", response=ToolGroupDeleted, summary="Unregister a tool group and its tools"

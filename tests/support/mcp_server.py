@@ -8,13 +8,16 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import uvicorn
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
+from starlette.responses import PlainTextResponse
+from starlette.types import Receive, Scope, Send
 
 from tests.support.server import free_port
 
@@ -47,6 +50,8 @@ def build_tools_server(name: str = "stack-test-tools") -> MCPServer:
 class RunningMCPServer:
     server: MCPServer
     base_url: str
+    # The Authorization header of each HTTP request the server received (None: none sent).
+    authorizations: list[str | None] = field(default_factory=list)
 
     @property
     def http_url(self) -> str:
@@ -60,14 +65,29 @@ class RunningMCPServer:
 
 
 @contextmanager
-def serve_mcp(server: MCPServer) -> Iterator[RunningMCPServer]:
-    """Serve `server` on a free port of 127.0.0.1 in a thread until the block ends."""
+def serve_mcp(server: MCPServer, token: str | None = None) -> Iterator[RunningMCPServer]:
+    """Serve `server` on a free port of 127.0.0.1 in a thread until the block ends.
+
+    With `token`, every HTTP request must carry `Authorization: Bearer <token>`, or is answered 401.
+    """
     streamable = server.streamable_http_app()
     sse = server.sse_app()
     # The streamable HTTP app's lifespan runs its session manager; the SSE routes need none.
     app = Starlette(routes=[*streamable.routes, *sse.routes], lifespan=streamable.router.lifespan_context)
+    authorizations: list[str | None] = []
+
+    async def checked(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            authorization = Headers(scope=scope).get("authorization")
+            authorizations.append(authorization)
+            if token is not None and authorization != f"Bearer {token}":
+                await PlainTextResponse("unauthorized", status_code=401)(scope, receive, send)
+                return
+        await app(scope, receive, send)
+
     port = free_port()
-    runner = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    config = uvicorn.Config(checked, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    runner = uvicorn.Server(config)
     thread = threading.Thread(target=runner.run, name=f"mcp-server-{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -76,7 +96,7 @@ def serve_mcp(server: MCPServer) -> Iterator[RunningMCPServer]:
             raise RuntimeError(f"the MCP test server did not start on port {port}")
         time.sleep(0.01)
     try:
-        yield RunningMCPServer(server, f"http://127.0.0.1:{port}")
+        yield RunningMCPServer(server, f"http://127.0.0.1:{port}", authorizations)
     finally:
         runner.should_exit = True
         thread.join(timeout=10)

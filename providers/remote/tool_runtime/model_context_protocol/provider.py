@@ -7,6 +7,7 @@ with an error_message; a server that cannot be reached or breaks the protocol is
 """
 
 import fnmatch
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -26,6 +27,7 @@ from apis.common.errors import (
     UpstreamTimeoutError,
     UpstreamUnavailableError,
 )
+from apis.common.provider_data import PROVIDER_DATA_HEADER, provider_data
 from apis.tool_groups.schemas import ToolGroup
 from apis.tool_runtime.schemas import (
     ContentItem,
@@ -42,6 +44,7 @@ T = TypeVar("T")
 
 # A server whose tool listing never ends must not hold a request forever.
 MAX_LIST_PAGES = 100
+HEADER_BREAK = re.compile(r"[\r\n\x00]")
 
 
 class ModelContextProtocolToolRuntime:
@@ -93,21 +96,72 @@ class ModelContextProtocolToolRuntime:
     async def _with_client(self, uri: str, operation: Callable[[Client], Awaitable[T]]) -> T:
         """Connect to the MCP server at `uri`, run `operation`, disconnect; errors as StackErrors."""
         timeout = self.config.timeout
+        headers = caller_headers(uri)
+        # The streamable HTTP client turns an HTTP error status into a JSON-RPC error without it: a
+        # refusal (401, 403) is noted here so that the caller learns their credentials were refused.
+        refusals: list[int] = []
+
+        async def note_refusal(response: httpx2.Response) -> None:
+            if response.status_code in (401, 403):
+                refusals.append(response.status_code)
+
         try:
             with anyio.fail_after(timeout):
                 if urlsplit(uri).path.rstrip("/").endswith("/sse"):
-                    transport = sse_client(uri, timeout=self.config.connect_timeout, sse_read_timeout=timeout)
+                    transport = sse_client(
+                        uri, headers=headers, timeout=self.config.connect_timeout, sse_read_timeout=timeout
+                    )
                     async with Client(transport, cache=None, read_timeout_seconds=timeout) as client:
                         return await operation(client)
                 http_timeout = httpx2.Timeout(timeout, connect=self.config.connect_timeout)
-                async with httpx2.AsyncClient(timeout=http_timeout) as http:
+                hooks = {"response": [note_refusal]}
+                async with httpx2.AsyncClient(timeout=http_timeout, headers=headers, event_hooks=hooks) as http:
                     transport = streamable_http_client(uri, http_client=http)
                     async with Client(transport, cache=None, read_timeout_seconds=timeout) as client:
                         return await operation(client)
         except TimeoutError:
             raise UpstreamTimeoutError(f"The MCP server at {uri} did not answer within {timeout:g}s.") from None
         except Exception as exc:  # whatever the connection or the server did; BaseExceptionGroups from anyio too
+            if refusals:
+                raise _refused(uri, refusals[0]) from exc
             raise _upstream_error(uri, exc) from exc
+
+
+def caller_headers(uri: str) -> dict[str, str]:
+    """The headers the caller sends this MCP server: `mcp_headers[uri]` of their provider data."""
+    per_endpoint = provider_data().get("mcp_headers")
+    if per_endpoint is None:
+        return {}
+    if not isinstance(per_endpoint, dict):
+        raise BadRequestError(
+            f"mcp_headers in the {PROVIDER_DATA_HEADER} header must map MCP endpoint URIs to headers.",
+            param=PROVIDER_DATA_HEADER,
+        )
+    headers = per_endpoint.get(uri)
+    if headers is None:  # the same endpoint, written with or without a trailing slash
+        headers = per_endpoint.get(uri[:-1] if uri.endswith("/") else uri + "/")
+    if headers is None:
+        return {}
+    if not isinstance(headers, dict) or not all(
+        isinstance(name, str) and isinstance(value, str) and not HEADER_BREAK.search(name + value)
+        for name, value in headers.items()
+    ):
+        raise BadRequestError(
+            f"mcp_headers['{uri}'] in the {PROVIDER_DATA_HEADER} header must be an object of header names "
+            "and string values, without line breaks.",
+            param=PROVIDER_DATA_HEADER,
+        )
+    return headers
+
+
+def _refused(uri: str, status: int) -> StackError:
+    """The MCP server refused the caller's credentials for it (mcp_headers): its status is relayed as is."""
+    return UpstreamError(
+        f"The MCP server at {uri} refused the request: HTTP {status}. Its credentials go in "
+        f"mcp_headers of the {PROVIDER_DATA_HEADER} header.",
+        status_code=status,
+        code="mcp_unauthorized" if status == 401 else "mcp_forbidden",
+    )
 
 
 def _upstream_error(uri: str, exc: BaseException) -> StackError:
@@ -121,7 +175,10 @@ def _upstream_error(uri: str, exc: BaseException) -> StackError:
             f"The MCP server at {uri} answered with an error: {exc.message}", status_code=502, code="mcp_error"
         )
     if isinstance(exc, httpx2.HTTPStatusError):
-        return UpstreamUnavailableError(f"The MCP server at {uri} answered HTTP {exc.response.status_code}.")
+        status = exc.response.status_code
+        if status in (401, 403):
+            return _refused(uri, status)
+        return UpstreamUnavailableError(f"The MCP server at {uri} answered HTTP {status}.")
     if isinstance(exc, httpx2.TimeoutException):
         return UpstreamTimeoutError(f"The MCP server at {uri} did not answer in time.")
     if isinstance(exc, httpx2.TransportError):
