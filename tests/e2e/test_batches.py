@@ -40,16 +40,9 @@ def server(tmp_path_factory: pytest.TempPathFactory, upstream: Upstream) -> Iter
     state = tmp_path_factory.mktemp("batches-e2e")
     config = state / "stack.yaml"
     config.write_text(distribution(upstream.base_url))
-    stack = StackServer(state, config, extra_env=FAST_ENGINE)
-    try:
-        stack.start()
+    with StackServer(state, config, extra_env=FAST_ENGINE).running() as stack:
         stack.start_worker(concurrency=2, beat=True)
         yield stack
-    except BaseException:
-        print(stack.log_text())
-        raise
-    finally:
-        stack.stop()
 
 
 @pytest.fixture(scope="module")

@@ -29,11 +29,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, upstream: Upstream) -> Iter
     state = tmp_path_factory.mktemp("batches-recovery")
     config = state / "stack.yaml"
     config.write_text(distribution(upstream.base_url))
-    stack = StackServer(state, config, extra_env={**FAST_ENGINE, "STACK_BATCH_MAX_LINES": "50000"})
-    try:
-        yield stack.start()
-    finally:
-        stack.stop()
+    with StackServer(state, config, extra_env={**FAST_ENGINE, "STACK_BATCH_MAX_LINES": "50000"}).running() as stack:
+        yield stack
 
 
 def test_batch_survives_a_killed_worker(server: StackServer, upstream: Upstream) -> None:

@@ -97,17 +97,12 @@ def server(tmp_path_factory: pytest.TempPathFactory, upstream: Upstream) -> Iter
     state = tmp_path_factory.mktemp("console-e2e")
     config = state / "stack.yaml"
     config.write_text(distribution(f"http://127.0.0.1:{free_port()}/v1"))
-    stack = StackServer(state, config, extra_env={**FAST_ENGINE, "DJANGO_SUPERUSER_PASSWORD": PASSWORD})
-    try:
-        stack.start()
+    with StackServer(
+        state, config, extra_env={**FAST_ENGINE, "DJANGO_SUPERUSER_PASSWORD": PASSWORD}
+    ).running() as stack:
         stack.manage("createsuperuser", "--noinput", "--username", USERNAME, "--email", "ops@example.com")
         stack.start_worker(concurrency=2, beat=True)
         yield stack
-    except BaseException:
-        print(stack.log_text())
-        raise
-    finally:
-        stack.stop()
 
 
 @pytest.fixture(scope="module")

@@ -40,20 +40,9 @@ def server(tmp_path_factory: pytest.TempPathFactory, upstream: Upstream) -> Iter
     state = tmp_path_factory.mktemp("eval-e2e")
     config = state / "stack.yaml"
     config.write_text(distribution(upstream.base_url, extra="server: {auth: {provider_config: {type: api_keys}}}"))
-    stack = StackServer(state, config, extra_env=FAST_EVAL)
-    try:
-        stack.start()
+    with StackServer(state, config, extra_env=FAST_EVAL).running() as stack:
         stack.start_worker(concurrency=2, beat=True)
         yield stack
-    except BaseException:
-        print(stack.log_text())
-        raise
-    finally:
-        # Nothing here needs the workers' graceful shutdown, which an embedded beat makes slow.
-        for worker in stack.workers:
-            if worker.poll() is None:
-                stack.kill_worker(worker)
-        stack.stop()
 
 
 @pytest.fixture(scope="module")

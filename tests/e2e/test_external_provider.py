@@ -39,13 +39,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackServer]:
     state = tmp_path_factory.mktemp("external")
     config = state / "stack.yaml"
     config.write_text(CONFIG)
-    stack = StackServer(state, config, web_workers=2, extra_env={"DJANGO_SUPERUSER_PASSWORD": "ops-password"})
-    try:
-        stack.start()
+    with StackServer(
+        state, config, web_workers=2, extra_env={"DJANGO_SUPERUSER_PASSWORD": "ops-password"}
+    ).running() as stack:
         stack.manage("createsuperuser", "--noinput", "--username", "ops", "--email", "ops@example.com")
         yield stack
-    finally:
-        stack.stop()
 
 
 def chat(client: openai.OpenAI, text: str) -> str:

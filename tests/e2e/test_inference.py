@@ -54,15 +54,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, upstream: Upstream) -> Iter
     state = tmp_path_factory.mktemp("inference-e2e")
     config = state / "stack.yaml"
     config.write_text(distribution(upstream, free_port()))
-    stack = StackServer(state, config, web_workers=2)
-    try:
-        stack.start()
+    with StackServer(state, config, web_workers=2).running() as stack:
         yield stack
-    except BaseException:
-        print(stack.log_text())
-        raise
-    finally:
-        stack.stop()
 
 
 @pytest.fixture(scope="module")

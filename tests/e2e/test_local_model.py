@@ -33,18 +33,11 @@ pytestmark = pytest.mark.skipif(missing_local_model() is not None, reason=missin
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackServer]:
-    stack = StackServer(
+    with StackServer(
         tmp_path_factory.mktemp("local-model-e2e"), ROOT / "distributions" / "default.yaml", extra_env=ENGINE
-    )
-    try:
-        stack.start()
+    ).running() as stack:
         stack.start_worker(concurrency=1, beat=True)
         yield stack
-    except BaseException:
-        print(stack.log_text())
-        raise
-    finally:
-        stack.stop()
 
 
 @pytest.fixture(scope="module")

@@ -59,13 +59,9 @@ def server(tmp_path_factory: pytest.TempPathFactory, s3_endpoint: str) -> Iterat
             "STACK_FILES_STORAGE_OPTIONS": json.dumps(options),
             "STACK_MAINTENANCE_INTERVAL": "1",
         }
-        stack = StackServer(state, config, extra_env=storage)
-        try:
-            stack.start()
+        with StackServer(state, config, extra_env=storage).running() as stack:
             stack.start_worker(concurrency=1)
             yield stack
-        finally:
-            stack.stop()
 
 
 def test_files_and_batch_results_live_in_the_object_store(server: StackServer, s3_endpoint: str) -> None:

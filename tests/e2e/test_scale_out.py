@@ -42,16 +42,12 @@ def server(tmp_path_factory: pytest.TempPathFactory, upstreams: tuple[Upstream, 
     state = tmp_path_factory.mktemp("scale-out")
     config = state / "stack.yaml"
     config.write_text(distribution(upstreams[0].base_url))
-    stack = StackServer(state, config, extra_env=ENGINE, web_workers=2)
-    try:
-        stack.start()
+    with StackServer(state, config, extra_env=ENGINE, web_workers=2).running() as stack:
         stack.start_worker(concurrency=2, name="alpha", beat=True)
         stack.start_worker(concurrency=2, name="beta")
         stack.wait_worker_ready("alpha")
         stack.wait_worker_ready("beta")
         yield stack
-    finally:
-        stack.stop()
 
 
 @pytest.fixture

@@ -80,15 +80,8 @@ def burst(server: StackServer, pids: set[int]) -> dict[int, int]:
 def server(tmp_path: Path) -> Iterator[StackServer]:
     config = tmp_path / "stack.yaml"
     config.write_text("version: 2\napis: [models]\n")
-    stack = StackServer(tmp_path, config, web_workers=2)
-    try:
-        stack.start()
+    with StackServer(tmp_path, config, web_workers=2).running() as stack:
         yield stack
-    except BaseException:
-        print(stack.log_text())
-        raise
-    finally:
-        stack.stop()
 
 
 def test_a_burst_of_connections_is_spread_over_the_workers(server: StackServer) -> None:

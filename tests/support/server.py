@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -117,6 +118,17 @@ class StackServer:
         return subprocess.run(
             [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True, check=check
         )
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator["StackServer"]:
+        """The server, started; stopped when the block ends. A failure in the block prints its logs."""
+        try:
+            yield self.start()
+        except BaseException:
+            print(self.log_text())
+            raise
+        finally:
+            self.stop()
 
     def start(self) -> "StackServer":
         self.manage("migrate", "--noinput")

@@ -36,15 +36,8 @@ registered_resources:
     - {{toolgroup_id: "mcp::tools", provider_id: mcp, mcp_endpoint: {{uri: "{tools_server.http_url}"}}}}
     - {{toolgroup_id: "builtin::calculator", provider_id: builtin}}
 """)
-    stack = StackServer(state, config)
-    try:
-        stack.start()
+    with StackServer(state, config).running() as stack:
         yield stack
-    except BaseException:
-        print(stack.log_text())
-        raise
-    finally:
-        stack.stop()
 
 
 @pytest.fixture
