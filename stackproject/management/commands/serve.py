@@ -26,12 +26,17 @@ APPLICATION = "stackproject.asgi:application"
 SPREADS_CONNECTIONS = sys.platform == "linux" and hasattr(socket, "SO_REUSEPORT")
 
 
+def tcp_socket(host: str) -> socket.socket:
+    """A TCP socket of the host's address family (an IPv6 address has colons), with SO_REUSEADDR."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    return sock
+
+
 def reuse_port_socket(host: str, port: int, *, listen: int | None = None) -> socket.socket:
     """A TCP socket bound to (host, port) with SO_REUSEPORT; listening when `listen` gives a backlog."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = tcp_socket(host)
     try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind((host, port))
         if listen is not None:
@@ -50,9 +55,7 @@ def reserve_address(host: str, port: int) -> socket.socket:
     taking the address while workers come and go. A plain bind comes first: SO_REUSEPORT alone would
     let a second server of the same user join the first one's sockets and take half its connections.
     """
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    with tcp_socket(host) as probe:
         probe.bind((host, port))
         port = probe.getsockname()[1]
     return reuse_port_socket(host, port)
@@ -107,12 +110,12 @@ class Command(BaseCommand):
             log_level=options["log_level"],
             access_log=not options["no_access_log"],
         )
-        if config.workers == 1 or not SPREADS_CONNECTIONS:
-            # What `uvicorn --workers N` does: one process, or one socket shared by all workers.
-            if config.workers == 1:
-                uvicorn.Server(config).run()
-            else:
-                Multiprocess(config, [config.bind_socket()]).run()
+        if config.workers == 1:
+            uvicorn.Server(config).run()
+            return
+        if not SPREADS_CONNECTIONS:
+            # What `uvicorn --workers N` does: one socket shared by all workers.
+            Multiprocess(config, [config.bind_socket()]).run()
             return
         try:
             reserved = reserve_address(config.host, config.port)
