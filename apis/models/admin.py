@@ -14,7 +14,6 @@ from apis.common.errors import BadRequestError, StackError
 from apis.models.models import Model
 from apis.models.services import (
     ModelsRefreshResult,
-    inference_provider_ids,
     model_fields_check,
     model_register,
     model_unregister,
@@ -22,6 +21,7 @@ from apis.models.services import (
     models_refresh_from_provider,
     models_refresh_from_providers,
 )
+from apis.models.table import MODELS
 from apis.providers.models import ProviderRegistration
 
 
@@ -43,7 +43,7 @@ class ModelForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = inference_provider_ids()
+        choices = MODELS.provider_ids()
         current = self.instance.provider_id if self.instance.pk else None
         if current and current not in choices:
             choices.append(current)

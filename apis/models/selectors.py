@@ -1,6 +1,5 @@
-"""The resolution of a requested model id to its provider, on the path of every inference request.
-
-Other reads of the model routing table go through apis.models.table.MODELS.
+"""Reads of the model routing table: the config export, and the resolution of a requested model id to
+its provider, on the path of every inference request (other reads go through apis.models.table.MODELS).
 """
 
 import time
@@ -10,9 +9,27 @@ from typing import Any
 from apis.access.guards import ensure
 from apis.common.errors import ModelNotFoundError
 from apis.models.models import Model
+from apis.models.table import MODELS
 from providers import resolver
 from providers.resolver import ProviderStack
 from providers.spec import Api
+
+
+def model_config_entry(row: Model) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "model_id": row.identifier,
+        "provider_id": row.provider_id,
+        "provider_model_id": row.provider_resource_id,
+        "model_type": row.model_type,
+    }
+    if row.metadata:
+        entry["metadata"] = row.metadata
+    return entry
+
+
+def models_export_config() -> list[dict[str, Any]]:
+    """The models people and the config registered, as `registered_resources.models` entries."""
+    return MODELS.export_config(model_config_entry)
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,6 @@ from providers.spec import Api
 logger = logging.getLogger(__name__)
 
 
-def inference_provider_ids() -> list[str]:
-    return MODELS.provider_ids()
-
-
 def _checked_metadata(model_type: str, metadata: dict[str, Any]) -> dict[str, Any]:
     if model_type not in Model.ModelType.values:
         raise BadRequestError(
@@ -176,23 +172,6 @@ def models_apply_config(*, entries: list[dict[str, Any]]) -> tuple[int, list[str
     if changed:
         _forget_routes()
     return changed, errors
-
-
-def models_export_config() -> list[dict[str, Any]]:
-    """The models people and the config registered, as `registered_resources.models` entries."""
-
-    def entry(row: Model) -> dict[str, Any]:
-        exported: dict[str, Any] = {
-            "model_id": row.identifier,
-            "provider_id": row.provider_id,
-            "provider_model_id": row.provider_resource_id,
-            "model_type": row.model_type,
-        }
-        if row.metadata:
-            exported["metadata"] = row.metadata
-        return exported
-
-    return MODELS.export_config(entry)
 
 
 @dataclass

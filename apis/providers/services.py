@@ -32,7 +32,7 @@ RESOURCE_APPLIERS: dict[str, str] = {
 }
 # Exporters of the current resources back into `registered_resources`.
 RESOURCE_EXPORTERS: dict[str, str] = {
-    "models": "apis.models.services.models_export_config",
+    "models": "apis.models.selectors.models_export_config",
     "shields": "apis.shields.selectors.shields_export_config",
     "vector_dbs": "apis.vector_dbs.selectors.vector_dbs_export_config",
     "tool_groups": "apis.tool_groups.selectors.tool_groups_export_config",

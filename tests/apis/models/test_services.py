@@ -10,10 +10,10 @@ from apis.inference.schemas import ProviderModel
 from apis.models.models import Model
 from apis.models.routing import ModelsRoutingTable
 from apis.models.schemas import RegisterModelRequest
+from apis.models.selectors import models_export_config
 from apis.models.services import (
     model_register,
     models_apply_config,
-    models_export_config,
     models_refresh_from_provider,
     models_refresh_from_providers,
     models_sync_listed,
