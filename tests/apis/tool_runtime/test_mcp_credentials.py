@@ -24,6 +24,14 @@ def locked() -> Iterator[RunningMCPServer]:
         yield running
 
 
+@pytest.fixture
+def open_group(client: Client, mcp: str, mcp_server: RunningMCPServer) -> RunningMCPServer:
+    """A group on the shared MCP server, which asks for no credentials; the server is returned."""
+    created = register_group(client, toolgroup_id="open", provider_id="mcp", mcp_endpoint={"uri": mcp_server.http_url})
+    assert created.status_code == 200
+    return mcp_server
+
+
 def provider_data(per_endpoint: Any) -> dict[str, str]:
     return {"X-LlamaStack-Provider-Data": json.dumps({"mcp_headers": per_endpoint})}
 
@@ -82,11 +90,9 @@ def test_without_or_with_wrong_credentials_the_servers_refusal_comes_back(
 
 
 def test_headers_go_only_to_the_endpoint_they_name(
-    client: Client, mcp: str, mcp_server: RunningMCPServer, locked: RunningMCPServer
+    client: Client, open_group: RunningMCPServer, locked: RunningMCPServer
 ) -> None:
-    assert register_group(
-        client, toolgroup_id="open", provider_id="mcp", mcp_endpoint={"uri": mcp_server.http_url}
-    ).status_code == 200
+    mcp_server = open_group
     mcp_server.authorizations.clear()
     answered = invoke(client, with_token(locked.http_url), tool_name="echo", kwargs={"text": "hi"})
     assert answered.status_code == 200
@@ -110,11 +116,9 @@ def test_headers_go_only_to_the_endpoint_they_name(
     ],
 )
 def test_malformed_provider_data_is_400_naming_the_header(
-    client: Client, mcp: str, mcp_server: RunningMCPServer, header: str
+    client: Client, open_group: RunningMCPServer, header: str
 ) -> None:
-    assert register_group(
-        client, toolgroup_id="open", provider_id="mcp", mcp_endpoint={"uri": mcp_server.http_url}
-    ).status_code == 200
+    mcp_server = open_group
     calls = len(mcp_server.authorizations)
     answer = invoke(
         client,
